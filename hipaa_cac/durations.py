@@ -29,7 +29,9 @@ def parse_timestamp(text: str) -> datetime:
         else:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"invalid timestamp {text!r}: expected RFC 3339, e.g. 2026-11-20T09:00:00Z")
+        raise ValueError(
+            f"invalid timestamp {text!r}: expected RFC 3339, e.g. 2026-11-20T09:00:00Z"
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

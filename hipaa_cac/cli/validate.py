@@ -1,0 +1,43 @@
+"""`hipaa-cac validate`: is the policy repo consistent and loadable?"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hipaa_cac.cli.options import repo_option
+from hipaa_cac.engines.embedded import EmbeddedEngine
+from hipaa_cac.evidence import EvidenceStore
+from hipaa_cac.inputs import load_inputs
+from hipaa_cac.ledger import open_ledger
+from hipaa_cac.ledger.record import CONTROL_STATUS
+from hipaa_cac.validation import unbumped_versions
+
+
+@click.command()
+@repo_option
+def validate(repo: Path) -> None:
+    """Check config, controls (schema), policies (compile, METADATA), their
+    cross-references, evidence files, and that no recorded control changed
+    without a version bump."""
+    inputs = load_inputs(repo)
+    EmbeddedEngine().load(inputs.library)
+    collections = EvidenceStore(inputs.config.evidence, display_root=repo).collections()
+    problems: list[str] = []
+    if inputs.config.ledger.exists():
+        with open_ledger(inputs.config.ledger) as ledger:
+            recorded = {
+                (e.payload["control"], e.payload["version"], e.payload["content_hash"])
+                for e in ledger.entries(types=[CONTROL_STATUS])
+            }
+        problems = unbumped_versions(inputs.catalog, recorded)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        sys.exit(2)
+    click.echo(
+        f"ok: {len(inputs.catalog)} controls, {len(inputs.library.rules)} rules, "
+        f"{len(inputs.library.tests)} policy tests, {len(collections)} evidence collections"
+    )

@@ -1,0 +1,157 @@
+"""Read `evidence/`: every `*.json` file is one collection run.
+
+Only the newest run per (collector, scope) is current; older runs stay on disk
+as history for the ledger and the auditor. A file that is not valid JSON, not
+a valid collection, or holds an item whose hash does not match its content is
+an InputError naming file and line: evidence that cannot be trusted is never
+silently skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from hipaa_cac.canonical import sha256_hex
+from hipaa_cac.errors import InputError
+from hipaa_cac.evidence.model import Collection, EvidenceItem, KindCoverage, KindStatus
+from hipaa_cac.paths import display_path
+from hipaa_cac.yamlfile import parse_yaml
+
+_SEVERITY = {"complete": 0, "partial": 1, "error": 2}
+
+
+@cache
+def collection_schema() -> Draft202012Validator:
+    text = resources.files("hipaa_cac.schemas").joinpath("evidence-collection.schema.json")
+    return Draft202012Validator(json.loads(text.read_text()))
+
+
+@dataclass(frozen=True)
+class EvidenceSet:
+    """The current evidence: the newest collection per (collector, scope)."""
+
+    collections: tuple[Collection, ...]
+
+    def coverage(self, kind: str) -> KindCoverage | None:
+        covering = [c for c in self.collections if kind in c.kinds]
+        if not covering:
+            return None
+        statuses = [c.kinds[kind] for c in covering]
+        worst = max(statuses, key=lambda s: _SEVERITY[s.status]).status
+        errors = tuple(
+            sorted(
+                {
+                    f"{c.collector} {c.scope}: {c.kinds[kind].error}"
+                    for c in covering
+                    if c.kinds[kind].error
+                }
+            )
+        )
+        oldest = min(c.finished_at for c in covering)
+        return KindCoverage(kind, worst, errors, oldest, tuple(covering))
+
+    def items(self, kind: str) -> list[EvidenceItem]:
+        found = [item for c in self.collections for item in c.items if item.kind == kind]
+        return sorted(found, key=lambda item: (item.subject, item.sha256))
+
+
+class EvidenceStore:
+    def __init__(self, directory: Path, display_root: Path | None = None):
+        self.directory = directory
+        self.display_root = display_root
+
+    def collections(self) -> list[Collection]:
+        if not self.directory.is_dir():
+            return []
+        files = sorted(self.directory.rglob("*.json"))
+        return [
+            read_collection(f, display_path(f, self.directory, self.display_root)) for f in files
+        ]
+
+    def current(self) -> EvidenceSet:
+        newest: dict[tuple[str, str], Collection] = {}
+        for collection in self.collections():
+            key = (collection.collector, collection.scope)
+            if key not in newest or (collection.finished_at, collection.path) > (
+                newest[key].finished_at,
+                newest[key].path,
+            ):
+                newest[key] = collection
+        return EvidenceSet(tuple(newest[key] for key in sorted(newest)))
+
+
+def read_collection(file: Path, shown: str) -> Collection:
+    try:
+        raw = file.read_bytes()
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", shown, exc.lineno) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read evidence: {exc.__class__.__name__}", shown) from None
+    _validate(document, raw, shown)
+    items = tuple(
+        _item(entry, index, raw, shown, document) for index, entry in enumerate(document["items"])
+    )
+    return Collection(
+        path=shown,
+        sha256="sha256:" + sha256_hex(raw),
+        collector=document["collector"]["name"],
+        collector_version=document["collector"]["version"],
+        scope=document["scope"],
+        started_at=document["started_at"],
+        finished_at=document["finished_at"],
+        kinds={
+            kind: KindStatus(v["status"], v.get("error"))
+            for kind, v in sorted(document["kinds"].items())
+        },
+        items=items,
+    )
+
+
+def _validate(document: Any, raw: bytes, shown: str) -> None:
+    error = next(
+        iter(
+            sorted(collection_schema().iter_errors(document), key=lambda e: list(e.absolute_path))
+        ),
+        None,
+    )
+    if error is not None:
+        path = list(error.absolute_path)
+        where = "/".join(str(step) for step in path) or "(document)"
+        raise InputError(f"{where}: {error.message}", shown, _line(raw, shown, path))
+
+
+def _item(
+    entry: dict[str, Any], index: int, raw: bytes, shown: str, document: dict[str, Any]
+) -> EvidenceItem:
+    item = EvidenceItem(**entry)
+    path: list[str | int] = ["items", index]
+    if item.computed_hash() != item.sha256:
+        raise InputError(
+            f"items/{index} ({item.kind} {item.subject}): sha256 does not match "
+            "the item's content (modified after collection?)",
+            shown,
+            _line(raw, shown, path),
+        )
+    if item.kind not in document["kinds"]:
+        raise InputError(
+            f"items/{index}: kind {item.kind} is not listed in 'kinds'",
+            shown,
+            _line(raw, shown, path),
+        )
+    return item
+
+
+def _line(raw: bytes, shown: str, path: list[str | int]) -> int | None:
+    # JSON is YAML: only on the error path do we pay for a position-keeping parse.
+    try:
+        return parse_yaml(raw.decode("utf-8"), Path(shown)).line_of(path)
+    except InputError:
+        return None

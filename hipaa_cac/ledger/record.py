@@ -1,0 +1,35 @@
+"""What an evaluation run writes to the ledger: one `run` entry, then one
+`control_status` entry per control, in one transaction.
+
+Each control_status holds everything an auditor needs to re-derive it: the
+control's version and content hash, the policy bundle hash (on the run entry),
+the evidence collections and item hashes it used, the rules that fired, and
+the findings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hipaa_cac.evaluator import Evaluation
+from hipaa_cac.ledger.entry import NewEntry
+
+RUN = "run"
+CONTROL_STATUS = "control_status"
+
+
+def run_entries(evaluation: Evaluation) -> list[NewEntry]:
+    run: dict[str, Any] = {
+        "as_of": evaluation.as_of,
+        "engine": evaluation.engine,
+        "tool_version": evaluation.tool_version,
+        "catalog_hash": evaluation.catalog_hash,
+        "policy_hash": evaluation.policy_hash,
+        "collections": list(evaluation.collections),
+        "counts": evaluation.counts,
+        "passed": evaluation.passed,
+        "controls": len(evaluation.results),
+    }
+    return [NewEntry(RUN, run)] + [
+        NewEntry(CONTROL_STATUS, r.to_dict()) for r in evaluation.results
+    ]

@@ -1,0 +1,88 @@
+"""Create a new policy repository: the catalog and policies the team will own
+and review in git, an evidence folder, configuration and a CI example."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from hipaa_cac.config import CONFIG_FILE
+from hipaa_cac.errors import InputError
+from hipaa_cac.paths import builtin_dir
+
+CONFIG = """\
+# hipaa-cac policy repository. Docs: https://github.com/hipaa-cac/hipaa-cac
+version: 1
+organization: {organization}
+controls: [controls]        # 'builtin' follows the catalog shipped with hipaa-cac instead
+policies: [policies]
+evidence: evidence
+ledger: .hipaa-cac/ledger.sqlite
+engine: embedded            # or: opa (with opa_url: http://127.0.0.1:8181)
+"""
+
+GITIGNORE = """\
+# The SQLite ledger is a local working copy; keep the audit ledger where CI
+# writes it (an artifact, or a team ledger) rather than in git.
+.hipaa-cac/
+"""
+
+WORKFLOW = """\
+name: hipaa-cac
+on:
+  push:
+    branches: [main]
+  pull_request:
+  schedule:
+    - cron: "17 6 * * *"
+jobs:
+  evaluate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install hipaa-cac
+      - run: hipaa-cac validate
+      - run: hipaa-cac evaluate --format markdown --output "$GITHUB_STEP_SUMMARY"
+"""
+
+README = """\
+# {organization}: HIPAA policy repository
+
+Managed with hipaa-cac. `controls/` holds the HIPAA safeguards as versioned
+YAML (bump `version` whenever you change one), `policies/` the Rego rules that
+decide them, `evidence/` what collectors and attestations recorded.
+
+    hipaa-cac validate       # controls, policies and evidence are consistent
+    hipaa-cac policy test    # Rego unit tests
+    hipaa-cac evaluate       # decide every control; records the run in the ledger
+"""
+
+
+def scaffold(target: Path, organization: str) -> list[Path]:
+    if (target / CONFIG_FILE).exists():
+        raise InputError(f"{CONFIG_FILE} already exists: this is a policy repo already", target)
+    for name in ("controls", "policies"):
+        if (target / name).exists():
+            raise InputError(f"{name}/ already exists; refusing to overwrite it", target / name)
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(builtin_dir("controls"), target / "controls")
+    shutil.copytree(builtin_dir("policies"), target / "policies")
+    files = {
+        CONFIG_FILE: CONFIG.format(organization=organization),
+        ".gitignore": GITIGNORE,
+        "README.md": README.format(organization=organization),
+        "evidence/.gitkeep": "",
+        ".github/workflows/hipaa-cac.yml": WORKFLOW,
+    }
+    for relative, text in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+    if not (target / ".git").exists() and shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(target)], check=True)
+    return [target / relative for relative in files]

@@ -1,0 +1,69 @@
+# Security awareness and training: 45 CFR 164.308(a)(5).
+package hipaa.administrative.workforce
+
+import rego.v1
+
+ns_per_day := 86400000000000
+
+training_validity_days := 365
+
+_date_pattern := `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+
+# Type check first: under strict built-in errors regex.match(null) is an error.
+_is_date(s) if {
+	is_string(s)
+	regex.match(_date_pattern, s)
+}
+
+_course(d) := d.course if {
+	is_string(d.course)
+	d.course != ""
+} else := "(unnamed course)"
+
+# Messages name the course and dates only: the person is in the subject.
+_problem(d) := "has no valid completed_on date; record it as YYYY-MM-DD" if {
+	not _is_date(object.get(d, "completed_on", null))
+}
+
+_problem(d) := "cannot be checked: the evaluation time (input.now_ns) is missing" if {
+	_is_date(d.completed_on)
+	not is_number(input.now_ns)
+}
+
+_problem(d) := msg if {
+	_is_date(d.completed_on)
+	is_number(input.now_ns)
+
+	# A completion on day D is current through day D + 365.
+	overdue := floor((input.now_ns - time.parse_ns("2006-01-02", d.completed_on)) / ns_per_day) - training_validity_days
+	overdue > 0
+	msg := sprintf("is %d days overdue (completed %s, valid for 365 days); repeat the training", [overdue, d.completed_on])
+}
+
+_problem(d) := sprintf("has a completed_on date in the future (%s); correct the attestation", [d.completed_on]) if {
+	_is_date(d.completed_on)
+	is_number(input.now_ns)
+	time.parse_ns("2006-01-02", d.completed_on) > input.now_ns + ns_per_day
+}
+
+# METADATA
+# title: Workforce security training is current
+# description: >-
+#   Each training attestation must show a completion within the 365 days
+#   before the evaluation time. A missing or malformed completed_on, or one in
+#   the future, is a finding.
+# custom:
+#   controls: [hipaa-164-308-a-5-i]
+#   evidence: [attestation.training]
+#   severity: medium
+training_current contains finding if {
+	some att in input.evidence["attestation.training"]
+	d := object.get(att, "data", {})
+	problem := _problem(d)
+	finding := {
+		"control": "hipaa-164-308-a-5-i",
+		"resource": att.subject,
+		"message": concat(" ", ["training", _course(d), problem]),
+		"severity": "medium",
+	}
+}

@@ -1,0 +1,83 @@
+# Business associate contracts: 45 CFR 164.308(b)(1), 164.314(a)(1),
+# 164.502(e) and 164.504(e).
+package hipaa.organizational.business_associates
+
+import rego.v1
+
+# Every control a BAA attestation decides; each problem BAA yields one
+# finding per control.
+baa_controls := ["hipaa-164-308-b-1", "hipaa-164-314-a-1", "hipaa-164-502-e", "hipaa-164-504-e"]
+
+ns_per_day := 86400000000000
+
+_date_pattern := `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+
+_sha256_pattern := `^(sha256:)?[0-9a-fA-F]{64}$`
+
+_party(d) := d.party if {
+	is_string(d.party)
+	d.party != ""
+} else := "an unnamed party"
+
+# Type checks first: under strict built-in errors regex.match(null) is an error.
+_is_date(s) if {
+	is_string(s)
+	regex.match(_date_pattern, s)
+}
+
+_is_sha256(s) if {
+	is_string(s)
+	regex.match(_sha256_pattern, s)
+}
+
+_expiry_problem(d) := "has no expires_on: record the expiry date, or null if it is evergreen" if {
+	not "expires_on" in object.keys(d)
+}
+
+_expiry_problem(d) := "has an expires_on that is not a date: record it as YYYY-MM-DD" if {
+	d.expires_on != null
+	not _is_date(d.expires_on)
+}
+
+_expiry_problem(d) := "cannot be checked for expiry: the evaluation time (input.now_ns) is missing" if {
+	_is_date(d.expires_on)
+	not is_number(input.now_ns)
+}
+
+# The agreement holds through its expiry day.
+_expiry_problem(d) := sprintf("expired %s: renew it and attest the new agreement", [d.expires_on]) if {
+	_is_date(d.expires_on)
+	input.now_ns >= time.parse_ns("2006-01-02", d.expires_on) + ns_per_day
+}
+
+_signature_problem(d) := "lacks signed_on: record the signing date (YYYY-MM-DD)" if {
+	not _is_date(object.get(d, "signed_on", null))
+}
+
+_document_problem(d) := "lacks document_sha256: record the SHA-256 of the signed document" if {
+	not _is_sha256(object.get(d, "document_sha256", null))
+}
+
+# METADATA
+# title: Business associate agreements are signed, on file and unexpired
+# description: >-
+#   Each BAA attestation must have a signed_on date, the SHA-256 of the
+#   signed document, and an expires_on that has not passed (null means
+#   evergreen). A failing BAA yields one finding per control it decides.
+# custom:
+#   controls: [hipaa-164-308-b-1, hipaa-164-314-a-1, hipaa-164-502-e, hipaa-164-504-e]
+#   evidence: [attestation.baa]
+#   severity: high
+baa_current contains finding if {
+	some baa in input.evidence["attestation.baa"]
+	d := object.get(baa, "data", {})
+	problems := ({p | p := _expiry_problem(d)} | {p | p := _signature_problem(d)}) | {p | p := _document_problem(d)}
+	count(problems) > 0
+	some control in baa_controls
+	finding := {
+		"control": control,
+		"resource": baa.subject,
+		"message": concat("", ["BAA with ", _party(d), " ", concat("; ", sort(problems))]),
+		"severity": "high",
+	}
+}

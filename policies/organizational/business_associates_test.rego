@@ -1,0 +1,59 @@
+package hipaa.organizational.business_associates
+
+import rego.v1
+
+# rego-cpp (regopy 1.5.2) aborts on some `with input as {literal}` shapes:
+# bind `with` values to locals and override input's fields one by one.
+
+# 2026-11-20T12:00:00Z
+_now_ns := 1795176000000000000
+
+_sha := "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+_baa(overrides) := {"subject": "attestation:baa/acme", "data": object.union({
+	"party": "Acme Hosting", "role": "subprocessor", "signed_on": "2025-01-15",
+	"expires_on": "2027-01-15", "document_sha256": _sha,
+}, overrides)}
+
+_findings(items) := fs if {
+	ev := {"attestation.baa": items}
+	now_ns := _now_ns
+	fs := baa_current with input.evidence as ev with input.now_ns as now_ns
+}
+
+_all_controls := {"hipaa-164-308-b-1", "hipaa-164-314-a-1", "hipaa-164-502-e", "hipaa-164-504-e"}
+
+test_current_and_evergreen_baas_have_no_finding if {
+	count(_findings([_baa({}), _baa({"expires_on": null}), _baa({"expires_on": "2026-11-20"})])) == 0
+}
+
+test_expired_baa_yields_one_finding_per_control if {
+	fs := _findings([_baa({"expires_on": "2026-10-01"})])
+	{f.control | some f in fs} == _all_controls
+	count(fs) == 4
+	every f in fs {
+		f.resource == "attestation:baa/acme"
+		contains(f.message, "Acme Hosting")
+		contains(f.message, "expired 2026-10-01")
+	}
+}
+
+test_unsigned_or_undocumented_baa_is_found if {
+	count(_findings([_baa({"signed_on": null})])) == 4
+	count(_findings([_baa({"document_sha256": "not-a-hash"})])) == 4
+}
+
+test_missing_or_bad_fields_fail_closed if {
+	count(_findings([{"subject": "attestation:baa/x", "data": {}}])) == 4
+	count(_findings([_baa({"expires_on": "next year"})])) == 4
+	count(_findings([_baa({"expires_on": 20270101})])) == 4
+}
+
+test_missing_now_fails_closed_unless_evergreen if {
+	current := {"attestation.baa": [_baa({})]}
+	dated := baa_current with input.evidence as current
+	count(dated) == 4
+	forever := {"attestation.baa": [_baa({"expires_on": null})]}
+	evergreen := baa_current with input.evidence as forever
+	count(evergreen) == 0
+}

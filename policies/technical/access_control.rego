@@ -1,0 +1,128 @@
+# Access control: 45 CFR 164.312(a).
+package hipaa.technical.access_control
+
+import rego.v1
+
+# Users not shown to be inactive count as active (fail closed).
+_inactive_statuses := {"suspended", "deprovisioned"}
+
+_active(user) if not user.data.status in _inactive_statuses
+
+_public_access_block_flags := ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
+
+default _max_idle_minutes := 15
+
+_max_idle_minutes := m if {
+	m := input.params.max_idle_minutes
+	is_number(m)
+	m > 0
+}
+
+# METADATA
+# title: S3 buckets are not public
+# description: >-
+#   A bucket must not be public through its bucket policy or its ACL, and all
+#   four S3 Block Public Access settings must be on. One finding per cause.
+# custom:
+#   controls: [hipaa-164-312-a-1]
+#   evidence: [aws.s3.bucket]
+#   severity: critical
+storage_not_public contains finding if {
+	some bucket in input.evidence["aws.s3.bucket"]
+	not bucket.data.policy.is_public == false
+	finding := {
+		"control": "hipaa-164-312-a-1",
+		"resource": bucket.subject,
+		"message": "bucket policy allows public access (or was not shown not to); remove public principals from the bucket policy",
+		"severity": "critical",
+	}
+}
+
+storage_not_public contains finding if {
+	some bucket in input.evidence["aws.s3.bucket"]
+	not bucket.data.acl.is_public == false
+	finding := {
+		"control": "hipaa-164-312-a-1",
+		"resource": bucket.subject,
+		"message": "bucket ACL grants public access (or was not shown not to); remove AllUsers/AuthenticatedUsers grants or disable ACLs",
+		"severity": "critical",
+	}
+}
+
+storage_not_public contains finding if {
+	some bucket in input.evidence["aws.s3.bucket"]
+	off := [flag |
+		some flag in _public_access_block_flags
+		not bucket.data.public_access_block[flag] == true
+	]
+	count(off) > 0
+	finding := {
+		"control": "hipaa-164-312-a-1",
+		"resource": bucket.subject,
+		"message": concat("", [
+			"S3 Block Public Access is not fully on (",
+			concat(", ", off),
+			" not enabled); enable all four settings on the bucket",
+		]),
+		"severity": "critical",
+	}
+}
+
+# METADATA
+# title: Active users are individual, not shared, accounts
+# description: >-
+#   Each active identity-provider user must be assigned to one person
+#   (unique user identification): an active user whose shared_account is not
+#   false is a finding.
+# custom:
+#   controls: [hipaa-164-312-a-2-i]
+#   evidence: [idp.user]
+#   severity: medium
+unique_user_ids contains finding if {
+	some user in input.evidence["idp.user"]
+	_active(user)
+	not user.data.shared_account == false
+	finding := {
+		"control": "hipaa-164-312-a-2-i",
+		"resource": user.subject,
+		"message": "active user is a shared account (or was not shown not to be); give each person their own account and disable the shared one",
+		"severity": "medium",
+	}
+}
+
+# METADATA
+# title: Sessions log off automatically after inactivity
+# description: >-
+#   Identity-provider session policies must end idle sessions within 15
+#   minutes (or input.params.max_idle_minutes when given).
+# custom:
+#   controls: [hipaa-164-312-a-2-iii]
+#   evidence: [idp.session_policy]
+#   severity: medium
+automatic_logoff contains finding if {
+	some policy in input.evidence["idp.session_policy"]
+	# object.get: a missing field must reach the check as null, not skip it.
+	msg := _idle_timeout_problem(object.get(policy, ["data", "idle_timeout_minutes"], null))
+	finding := {
+		"control": "hipaa-164-312-a-2-iii",
+		"resource": policy.subject,
+		"message": msg,
+		"severity": "medium",
+	}
+}
+
+_idle_timeout_problem(t) := msg if {
+	is_number(t)
+	t > _max_idle_minutes
+	msg := sprintf("idle timeout is %v minutes, longer than %v; set it to %v minutes or less", [t, _max_idle_minutes, _max_idle_minutes])
+}
+
+_idle_timeout_problem(t) := msg if {
+	not _positive_number(t)
+	msg := sprintf("session policy sets no idle timeout; set one of %v minutes or less", [_max_idle_minutes])
+}
+
+_positive_number(t) if {
+	is_number(t)
+	t > 0
+}

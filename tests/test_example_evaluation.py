@@ -1,0 +1,106 @@
+"""The bundled example, end to end through the CLI: statuses, findings, JSON
+schema, determinism, ledger."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from tests.conftest import AS_OF
+
+
+def evaluate_json(cli, repo: Path, *extra: str) -> tuple[int, dict]:
+    out = repo / "result.json"
+    result = cli(
+        "evaluate", "--repo", repo, "--at", AS_OF, "--format", "json", "--output", out, *extra
+    )
+    return result.exit_code, json.loads(out.read_text())
+
+
+def by_id(document: dict) -> dict[str, dict]:
+    return {c["id"]: c for c in document["controls"]}
+
+
+def test_example_shows_the_planted_mix(cli, example_repo):
+    code, document = evaluate_json(cli, example_repo)
+    assert code == 1
+    controls = by_id(document)
+    status = {cid: c["status"] for cid, c in controls.items()}
+    # Machine-decided failures planted in the snapshot.
+    assert status["hipaa-164-312-a-1"] == "fail"  # exports bucket public access block off
+    assert status["hipaa-164-312-a-2-iv"] == "fail"  # exports bucket unencrypted (RDS denied)
+    assert status["hipaa-164-312-c-2"] == "fail"  # CloudTrail log validation off
+    assert status["hipaa-164-312-d"] == "fail"  # shared CI account without MFA
+    assert status["hipaa-164-308-b-1"] == "fail"  # expired BAA with the log vendor
+    assert status["hipaa-164-308-a-5-i"] == "fail"  # overdue training
+    # Passing, decided by evidence.
+    assert status["hipaa-164-312-e-2-ii"] == "pass"  # TLS 1.2 listener, decision documented
+    # RDS was denied: backups cannot be decided, never pass.
+    assert status["hipaa-164-308-a-7-ii-a"] == "insufficient_evidence"
+    assert any("AccessDenied" in m for m in controls["hipaa-164-308-a-7-ii-a"]["missing"])
+    # Addressable decisions.
+    assert status["hipaa-164-310-a-2-ii"] == "not_applicable"
+    assert status["hipaa-164-310-a-2-iii"] == "pass"
+    # Attestations: sanctions policy attested this year; contingency plan is 445 days old.
+    assert status["hipaa-164-308-a-1-ii-c"] == "pass"
+    assert status["hipaa-164-308-a-7-i"] == "attestation_expired"
+
+    exports = "arn:aws:s3:::northwind-exports"
+    encryption = controls["hipaa-164-312-a-2-iv"]["findings"]
+    assert [f["resource"] for f in encryption] == [exports]
+    assert encryption[0]["evidence_sha256"].startswith("sha256:")
+    mfa = controls["hipaa-164-312-d"]["findings"]
+    assert [f["resource"] for f in mfa] == ["okta:northwind.okta.com/users/00u1c"]
+
+
+def test_json_output_matches_its_schema(cli, example_repo):
+    _, document = evaluate_json(cli, example_repo)
+    schema = json.loads(
+        resources.files("hipaa_cac.schemas").joinpath("evaluation-result.schema.json").read_text()
+    )
+    errors = list(Draft202012Validator(schema).iter_errors(document))
+    assert errors == []
+    assert document["summary"]["controls"] == 80
+    assert sum(document["summary"]["counts"].values()) == 80
+
+
+def test_same_inputs_give_byte_identical_output(cli, example_repo):
+    first = example_repo / "a.json"
+    second = example_repo / "b.json"
+    for out in (first, second):
+        cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--format", "json", "--output", out)
+    assert first.read_bytes() == second.read_bytes()
+    for fmt in ("markdown", "table"):
+        a = cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--format", fmt, "--dry-run")
+        b = cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--format", fmt, "--dry-run")
+        assert a.stdout == b.stdout
+
+
+def test_without_as_of_everything_machine_decided_is_stale(cli, example_repo):
+    # The snapshot is from 2026-11-20; a year later nothing collected can pass.
+    _, document = evaluate_json(cli, example_repo, "--at", "2027-11-20T12:00:00Z")
+    machine_decided = [c for c in document["controls"] if c["evidence"]]
+    assert machine_decided
+    assert all(c["status"] != "pass" for c in machine_decided)
+    assert by_id(document)["hipaa-164-312-e-2-ii"]["status"] in ("stale", "attestation_expired")
+
+
+def test_runs_are_recorded_and_the_ledger_verifies(cli, example_repo):
+    cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--format", "json")
+    cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--format", "json")
+    verify = cli("ledger", "verify", "--repo", example_repo)
+    assert verify.exit_code == 0, verify.output
+    assert "162 entries, 2 runs" in verify.output  # 2 x (1 run entry + 80 control statuses)
+    log = cli("ledger", "log", "--repo", example_repo)
+    assert "run-000001" in log.output and "run-000002" in log.output
+    status = cli("status", "--repo", example_repo)
+    assert status.exit_code == 1
+    assert "hipaa-164-312-d" in status.output
+
+
+def test_dry_run_leaves_the_ledger_alone(cli, example_repo):
+    cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--dry-run")
+    assert not (example_repo / ".hipaa-cac" / "ledger.sqlite").exists()
