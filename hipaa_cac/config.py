@@ -11,13 +11,10 @@ engine: embedded             # or opa, with opa_url
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
+from hipaa_cac import schemas
 from hipaa_cac.errors import InputError
 from hipaa_cac.paths import builtin_dir
 from hipaa_cac.yamlfile import load_yaml
@@ -45,13 +42,7 @@ def load_config(root: Path) -> RepoConfig:
         )
     document = load_yaml(file)
     data = document.data if document.data is not None else {}
-    schema = json.loads(
-        resources.files("hipaa_cac.schemas").joinpath("config.schema.json").read_text()
-    )
-    for error in Draft202012Validator(schema).iter_errors(data):
-        path = list(error.absolute_path)
-        where = "/".join(str(p) for p in path) or "(document)"
-        raise InputError(f"{where}: {error.message}", CONFIG_FILE, document.line_of(path))
+    schemas.check("config", data, CONFIG_FILE, document.line_of)
     return RepoConfig(
         root=root,
         organization=data.get("organization", root.resolve().name),

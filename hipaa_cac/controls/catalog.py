@@ -9,16 +9,11 @@ standard exists). Cross-checks against the policy library live in
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
+from hipaa_cac import schemas
 from hipaa_cac.canonical import content_hash
 from hipaa_cac.controls.model import Control
 from hipaa_cac.errors import InputError
@@ -36,12 +31,6 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.controls)
-
-
-@cache
-def control_schema() -> Draft202012Validator:
-    text = resources.files("hipaa_cac.schemas").joinpath("control.schema.json").read_text()
-    return Draft202012Validator(json.loads(text))
 
 
 def load_catalog(directories: list[Path], display_root: Path | None = None) -> Catalog:
@@ -70,12 +59,7 @@ def load_control(file: Path, shown: str) -> Control:
     data: Any = document.data
     if not isinstance(data, dict):
         raise InputError("a control must be a YAML mapping", shown, 1)
-    errors = sorted(control_schema().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = _most_specific(errors[0])
-        path = list(error.absolute_path)
-        where = "/".join(str(step) for step in path) or "(document)"
-        raise InputError(f"{where}: {error.message}", shown, document.line_of(path))
+    schemas.check("control", data, shown, document.line_of)
     expected = file.stem
     if data["id"] != expected:
         raise InputError(
@@ -84,10 +68,3 @@ def load_control(file: Path, shown: str) -> Control:
             document.line_of(["id"]),
         )
     return Control.from_document(data, shown, content_hash(data))
-
-
-def _most_specific(error: ValidationError) -> ValidationError:
-    # anyOf/allOf errors wrap the useful one; show the deepest.
-    while error.context:
-        error = max(error.context, key=lambda e: len(e.absolute_path))
-    return error

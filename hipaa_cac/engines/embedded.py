@@ -18,7 +18,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import regopy
@@ -103,22 +103,20 @@ class EmbeddedEngine:
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, str):
-        return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value)
-    if isinstance(value, dict):
-        return {_encode(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    return value
+    return _map_strings(value, lambda s: _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", s))
 
 
 def _decode(value: Any) -> Any:
+    return _map_strings(value, lambda s: _ENCODED.sub(lambda m: chr(int(m.group(1), 16)), s))
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return _ENCODED.sub(lambda m: chr(int(m.group(1), 16)), value)
+        return change(value)
     if isinstance(value, dict):
-        return {_decode(k): _decode(v) for k, v in value.items()}
+        return {change(k): _map_strings(v, change) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [_map_strings(v, change) for v in value]
     return value
 
 

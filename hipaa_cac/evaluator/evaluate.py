@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from hipaa_cac import __version__
 from hipaa_cac.controls import Catalog
@@ -35,6 +36,17 @@ class Evaluation:
     def counts(self) -> dict[str, int]:
         counted = Counter(str(r.status) for r in self.results)
         return {str(status): counted.get(str(status), 0) for status in Status}
+
+    def provenance(self) -> dict[str, Any]:
+        """What the run was judged with: the part an auditor re-derives it from."""
+        return {
+            "as_of": self.as_of,
+            "engine": self.engine,
+            "tool_version": self.tool_version,
+            "catalog_hash": self.catalog_hash,
+            "policy_hash": self.policy_hash,
+            "collections": list(self.collections),
+        }
 
     @property
     def passed(self) -> bool:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
+from hipaa_cac import schemas
 from hipaa_cac.canonical import sha256_hex
 from hipaa_cac.errors import InputError
 from hipaa_cac.evidence.model import Collection, EvidenceItem, KindCoverage, KindStatus
@@ -25,12 +22,6 @@ from hipaa_cac.paths import display_path
 from hipaa_cac.yamlfile import parse_yaml
 
 _SEVERITY = {"complete": 0, "partial": 1, "error": 2}
-
-
-@cache
-def collection_schema() -> Draft202012Validator:
-    text = resources.files("hipaa_cac.schemas").joinpath("evidence-collection.schema.json")
-    return Draft202012Validator(json.loads(text.read_text()))
 
 
 @dataclass(frozen=True)
@@ -95,7 +86,7 @@ def read_collection(file: Path, shown: str) -> Collection:
         raise InputError(f"not valid JSON: {exc.msg}", shown, exc.lineno) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read evidence: {exc.__class__.__name__}", shown) from None
-    _validate(document, raw, shown)
+    schemas.check("evidence-collection", document, shown, lambda path: _line(raw, shown, path))
     items = tuple(
         _item(entry, index, raw, shown, document) for index, entry in enumerate(document["items"])
     )
@@ -113,19 +104,6 @@ def read_collection(file: Path, shown: str) -> Collection:
         },
         items=items,
     )
-
-
-def _validate(document: Any, raw: bytes, shown: str) -> None:
-    error = next(
-        iter(
-            sorted(collection_schema().iter_errors(document), key=lambda e: list(e.absolute_path))
-        ),
-        None,
-    )
-    if error is not None:
-        path = list(error.absolute_path)
-        where = "/".join(str(step) for step in path) or "(document)"
-        raise InputError(f"{where}: {error.message}", shown, _line(raw, shown, path))
 
 
 def _item(

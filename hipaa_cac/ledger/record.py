@@ -20,12 +20,7 @@ CONTROL_STATUS = "control_status"
 
 def run_entries(evaluation: Evaluation) -> list[NewEntry]:
     run: dict[str, Any] = {
-        "as_of": evaluation.as_of,
-        "engine": evaluation.engine,
-        "tool_version": evaluation.tool_version,
-        "catalog_hash": evaluation.catalog_hash,
-        "policy_hash": evaluation.policy_hash,
-        "collections": list(evaluation.collections),
+        **evaluation.provenance(),
         "counts": evaluation.counts,
         "passed": evaluation.passed,
         "controls": len(evaluation.results),

@@ -25,12 +25,7 @@ def to_document(evaluation: Evaluation) -> dict[str, Any]:
         controls.append(entry)
     return {
         "schema": SCHEMA,
-        "as_of": evaluation.as_of,
-        "engine": evaluation.engine,
-        "tool_version": evaluation.tool_version,
-        "catalog_hash": evaluation.catalog_hash,
-        "policy_hash": evaluation.policy_hash,
-        "collections": list(evaluation.collections),
+        **evaluation.provenance(),
         "summary": {
             "controls": len(evaluation.results),
             "passed": evaluation.passed,
