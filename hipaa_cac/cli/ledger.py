@@ -24,7 +24,7 @@ def ledger() -> None:
 def verify(repo: Path, expect_head: str | None) -> None:
     """Recompute the hash chain; exit 1 naming the first bad entry."""
     config = load_config(repo)
-    with open_ledger(config.ledger) as book:
+    with open_ledger(config.ledger, create=False) as book:
         result = book.verify(expect_head=expect_head)
     if not result.ok:
         click.echo(f"ledger {config.ledger} is NOT intact: {result.problem}", err=True)
@@ -40,7 +40,7 @@ def verify(repo: Path, expect_head: str | None) -> None:
 def log(repo: Path, run_id: str | None) -> None:
     """List the recorded runs (or one run's entries)."""
     config = load_config(repo)
-    with open_ledger(config.ledger) as book:
+    with open_ledger(config.ledger, create=False) as book:
         if run_id is not None:
             for entry in book.entries(run_id=run_id):
                 what = entry.payload.get("control", "")

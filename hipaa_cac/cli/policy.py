@@ -31,7 +31,7 @@ def test(repo: Path, verbose: bool) -> None:
     for module in library.test_modules():
         engine = EmbeddedEngine()
         engine.load(library, tests=module)
-        for ref in (t for t in library.tests if t.startswith(f"data.{module.package}.")):
+        for ref in (t for t, path in library.tests.items() if path == module.path):
             try:
                 outcome = "PASS" if engine.query(ref, {}) is True else "FAIL"
             except EngineError as exc:

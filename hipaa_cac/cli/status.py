@@ -19,7 +19,7 @@ from hipaa_cac.ledger.record import CONTROL_STATUS, RUN
 def status(repo: Path) -> None:
     """Show each control's status from the latest run in the ledger."""
     config = load_config(repo)
-    with open_ledger(config.ledger) as ledger:
+    with open_ledger(config.ledger, create=False) as ledger:
         runs = ledger.runs()
         if not runs:
             raise InputError(

@@ -52,7 +52,7 @@ class Rule:
 class PolicyLibrary:
     modules: tuple[PolicyModule, ...]
     rules: dict[str, Rule]  # by ref
-    tests: tuple[str, ...]  # refs of test_* rules, sorted
+    tests: dict[str, str]  # ref of each test_* rule -> path of the module declaring it
     hash: str  # content hash over every module's path and hash: the "policy bundle hash"
 
     @property
@@ -68,7 +68,7 @@ class PolicyLibrary:
 def load_library(directories: list[Path], display_root: Path | None = None) -> PolicyLibrary:
     modules: list[PolicyModule] = []
     rules: dict[str, Rule] = {}
-    tests: list[str] = []
+    tests: dict[str, str] = {}
     for directory in directories:
         if not directory.is_dir():
             raise InputError("policy directory does not exist", directory)
@@ -79,7 +79,7 @@ def load_library(directories: list[Path], display_root: Path | None = None) -> P
             for parsed_rule in parsed.rules:
                 ref = f"data.{parsed.package}.{parsed_rule.name}"
                 if file.name.endswith("_test.rego") and parsed_rule.name.startswith("test_"):
-                    tests.append(ref)
+                    tests[ref] = module.path
                 elif "custom" in parsed_rule.metadata:
                     if ref in rules:
                         raise InputError(
@@ -87,7 +87,9 @@ def load_library(directories: list[Path], display_root: Path | None = None) -> P
                         )
                     rules[ref] = _decision_rule(ref, parsed_rule, module.path)
     bundle = content_hash(sorted([module.path, module.sha256] for module in modules))
-    return PolicyLibrary(tuple(modules), dict(sorted(rules.items())), tuple(sorted(tests)), bundle)
+    return PolicyLibrary(
+        tuple(modules), dict(sorted(rules.items())), dict(sorted(tests.items())), bundle
+    )
 
 
 def _read_module(file: Path, directory: Path, display_root: Path | None) -> PolicyModule:

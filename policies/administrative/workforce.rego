@@ -7,13 +7,29 @@ ns_per_day := 86400000000000
 
 training_validity_days := 365
 
-_date_pattern := `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+# A real calendar day in 1900-2259, by pattern alone: time.parse_ns errors
+# (a runtime error under strict built-in errors) on "2026-02-30", and
+# nanosecond timestamps overflow past 2262.
+_date_pattern := `^(19[0-9]{2}|2[01][0-9]{2}|22[0-5][0-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))$`
+
+_leap_day_pattern := `^((19|2[01])(0[48]|[2468][048]|[13579][26])|2000|22(0[48]|[24][048]|[13][26]|5[26]))-02-29$`
 
 # Type check first: under strict built-in errors regex.match(null) is an error.
 _is_date(s) if {
 	is_string(s)
 	regex.match(_date_pattern, s)
 }
+
+_is_date(s) if {
+	is_string(s)
+	regex.match(_leap_day_pattern, s)
+}
+
+# An item's data as an object: null or missing data reads as {} (every field
+# missing), so object.get / object.keys never see null under strict errors.
+_data(item) := item.data if {
+	is_object(item.data)
+} else := {}
 
 _course(d) := d.course if {
 	is_string(d.course)
@@ -58,7 +74,7 @@ _problem(d) := sprintf("has a completed_on date in the future (%s); correct the 
 #   severity: medium
 training_current contains finding if {
 	some att in input.evidence["attestation.training"]
-	d := object.get(att, "data", {})
+	d := _data(att)
 	problem := _problem(d)
 	finding := {
 		"control": "hipaa-164-308-a-5-i",

@@ -57,3 +57,16 @@ test_messages_never_name_the_person if {
 		not contains(f.message, "p-9")
 	}
 }
+
+test_null_data_and_impossible_dates_fail_closed_without_runtime_errors if {
+	# strict built-in errors: these must be findings, never a time.parse_ns error
+	count(_findings([{"subject": "attestation:training/p-3", "data": null}])) == 1
+	count(_findings([{"subject": "attestation:training/p-3"}])) == 1
+	count(_findings([_training("2026-02-30")])) == 1
+	count(_findings([_training("0001-01-01")])) == 1
+	count(_findings([_training("2024-02-29")])) == 1 # a real leap day, long overdue
+	count(_findings([_training("2026-02-29")])) == 1 # no such day
+	fs := _findings([_training("2026-02-30")])
+	some f in fs
+	contains(f.message, "no valid completed_on date")
+}

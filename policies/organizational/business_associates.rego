@@ -10,7 +10,12 @@ baa_controls := ["hipaa-164-308-b-1", "hipaa-164-314-a-1", "hipaa-164-502-e", "h
 
 ns_per_day := 86400000000000
 
-_date_pattern := `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+# A real calendar day in 1900-2259, by pattern alone: time.parse_ns errors
+# (a runtime error under strict built-in errors) on "2026-02-30", and
+# nanosecond timestamps overflow past 2262.
+_date_pattern := `^(19[0-9]{2}|2[01][0-9]{2}|22[0-5][0-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))$`
+
+_leap_day_pattern := `^((19|2[01])(0[48]|[2468][048]|[13579][26])|2000|22(0[48]|[24][048]|[13][26]|5[26]))-02-29$`
 
 _sha256_pattern := `^(sha256:)?[0-9a-fA-F]{64}$`
 
@@ -24,6 +29,17 @@ _is_date(s) if {
 	is_string(s)
 	regex.match(_date_pattern, s)
 }
+
+_is_date(s) if {
+	is_string(s)
+	regex.match(_leap_day_pattern, s)
+}
+
+# An item's data as an object: null or missing data reads as {} (every field
+# missing), so object.get / object.keys never see null under strict errors.
+_data(item) := item.data if {
+	is_object(item.data)
+} else := {}
 
 _is_sha256(s) if {
 	is_string(s)
@@ -45,10 +61,17 @@ _expiry_problem(d) := "cannot be checked for expiry: the evaluation time (input.
 }
 
 # The agreement holds through its expiry day.
-_expiry_problem(d) := sprintf("expired %s: renew it and attest the new agreement", [d.expires_on]) if {
+_expiry_problem(d) := "has expired: renew it and attest the new agreement" if {
 	_is_date(d.expires_on)
 	input.now_ns >= time.parse_ns("2006-01-02", d.expires_on) + ns_per_day
 }
+
+_expiry_label(d) := concat("", ["(expires ", d.expires_on, ")"]) if {
+	_is_date(d.expires_on)
+} else := "(evergreen)" if {
+	"expires_on" in object.keys(d)
+	d.expires_on == null
+} else := "(expiry unknown)"
 
 _signature_problem(d) := "lacks signed_on: record the signing date (YYYY-MM-DD)" if {
 	not _is_date(object.get(d, "signed_on", null))
@@ -70,14 +93,14 @@ _document_problem(d) := "lacks document_sha256: record the SHA-256 of the signed
 #   severity: high
 baa_current contains finding if {
 	some baa in input.evidence["attestation.baa"]
-	d := object.get(baa, "data", {})
+	d := _data(baa)
 	problems := ({p | p := _expiry_problem(d)} | {p | p := _signature_problem(d)}) | {p | p := _document_problem(d)}
 	count(problems) > 0
 	some control in baa_controls
 	finding := {
 		"control": control,
 		"resource": baa.subject,
-		"message": concat("", ["BAA with ", _party(d), " ", concat("; ", sort(problems))]),
+		"message": concat("", ["BAA with ", _party(d), " ", _expiry_label(d), " ", concat("; ", sort(problems))]),
 		"severity": "high",
 	}
 }

@@ -34,7 +34,7 @@ test_expired_baa_yields_one_finding_per_control if {
 	every f in fs {
 		f.resource == "attestation:baa/acme"
 		contains(f.message, "Acme Hosting")
-		contains(f.message, "expired 2026-10-01")
+		f.message == "BAA with Acme Hosting (expires 2026-10-01) has expired: renew it and attest the new agreement"
 	}
 }
 
@@ -56,4 +56,23 @@ test_missing_now_fails_closed_unless_evergreen if {
 	forever := {"attestation.baa": [_baa({"expires_on": null})]}
 	evergreen := baa_current with input.evidence as forever
 	count(evergreen) == 0
+}
+
+test_message_names_party_and_expiry if {
+	fs := _findings([_baa({"signed_on": null}), _baa({"expires_on": null, "document_sha256": null})])
+	count(fs) == 8
+	{f.message | some f in fs} == {
+		"BAA with Acme Hosting (expires 2027-01-15) lacks signed_on: record the signing date (YYYY-MM-DD)",
+		"BAA with Acme Hosting (evergreen) lacks document_sha256: record the SHA-256 of the signed document",
+	}
+}
+
+test_null_data_and_impossible_dates_fail_closed_without_runtime_errors if {
+	# strict built-in errors: these must be findings, never a time.parse_ns error
+	count(_findings([{"subject": "attestation:baa/x", "data": null}])) == 4
+	count(_findings([{"subject": "attestation:baa/x"}])) == 4
+	count(_findings([_baa({"expires_on": "2027-02-30"})])) == 4
+	count(_findings([_baa({"expires_on": "9999-12-31"})])) == 4
+	count(_findings([_baa({"signed_on": "2025-13-01"})])) == 4
+	count(_findings([_baa({"expires_on": "2028-02-29"})])) == 0
 }
