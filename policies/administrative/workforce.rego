@@ -53,10 +53,12 @@ _problem(d) := msg if {
 	# A completion on day D is current through day D + 365.
 	overdue := floor((input.now_ns - time.parse_ns("2006-01-02", d.completed_on)) / ns_per_day) - training_validity_days
 	overdue > 0
-	msg := sprintf("is %d days overdue (completed %s, valid for 365 days); repeat the training", [overdue, d.completed_on])
+	# concat, not sprintf("%s"): rego-cpp wraps some strings (literals, concat
+	# results) in quotes when sprintf formats them.
+	msg := concat("", ["is ", format_int(overdue, 10), " days overdue (completed ", d.completed_on, ", valid for 365 days); repeat the training"])
 }
 
-_problem(d) := sprintf("has a completed_on date in the future (%s); correct the attestation", [d.completed_on]) if {
+_problem(d) := concat("", ["has a completed_on date in the future (", d.completed_on, "); correct the attestation"]) if {
 	_is_date(d.completed_on)
 	is_number(input.now_ns)
 	time.parse_ns("2006-01-02", d.completed_on) > input.now_ns + ns_per_day

@@ -26,7 +26,7 @@ test_overdue_training_is_found_with_days_overdue if {
 	some f in fs
 	f.resource == "attestation:training/p-1"
 	f.control == "hipaa-164-308-a-5-i"
-	contains(f.message, "161 days overdue")
+	f.message == "training HIPAA 101 is 161 days overdue (completed 2025-06-12, valid for 365 days); repeat the training"
 }
 
 test_missing_or_malformed_completion_fails_closed if {
@@ -64,7 +64,9 @@ test_null_data_and_impossible_dates_fail_closed_without_runtime_errors if {
 	count(_findings([{"subject": "attestation:training/p-3"}])) == 1
 	count(_findings([_training("2026-02-30")])) == 1
 	count(_findings([_training("0001-01-01")])) == 1
-	count(_findings([_training("2024-02-29")])) == 1 # a real leap day, long overdue
+	leap := _findings([_training("2024-02-29")]) # a real leap day, long overdue
+	some overdue in leap
+	contains(overdue.message, "days overdue (completed 2024-02-29")
 	count(_findings([_training("2026-02-29")])) == 1 # no such day
 	fs := _findings([_training("2026-02-30")])
 	some f in fs

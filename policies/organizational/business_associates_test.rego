@@ -76,3 +76,11 @@ test_null_data_and_impossible_dates_fail_closed_without_runtime_errors if {
 	count(_findings([_baa({"signed_on": "2025-13-01"})])) == 4
 	count(_findings([_baa({"expires_on": "2028-02-29"})])) == 0
 }
+
+test_agreement_ends_at_the_midnight_after_its_expiry_day if {
+	ev := {"attestation.baa": [_baa({"expires_on": "2026-11-20"})]}
+	last_instant := 1795219199999999999 # 2026-11-20T23:59:59.999999999Z
+	count(baa_current) == 0 with input.evidence as ev with input.now_ns as last_instant
+	midnight := 1795219200000000000 # 2026-11-21T00:00:00Z
+	count(baa_current) == 4 with input.evidence as ev with input.now_ns as midnight
+}
