@@ -44,3 +44,19 @@ def test_a_broken_rule_fails_its_tests(cli, tmp_path):
     result = cli("policy", "test", "--repo", repo)
     assert result.exit_code == 1
     assert "FAIL" in result.output
+
+
+def test_a_test_that_crashes_the_engine_fails_its_module_only(cli, tmp_path):
+    repo = policy_repo(tmp_path, only="authentication")
+    crasher = repo / "policies" / "technical" / "crash_test.rego"
+    # rego-cpp (regopy 1.5.2) aborts the process on `with input as {literal}`
+    # reaching a built-in; the command must survive and report it.
+    crasher.write_text(
+        "package hipaa.technical.crash\n\nimport rego.v1\n\n"
+        "r contains x if {\n\tsome u in input.users\n\tx := upper(u)\n}\n\n"
+        'test_crash if {\n\tfs := r with input as {"users": ["a"]}\n\tcount(fs) == 1\n}\n'
+    )
+    result = cli("policy", "test", "--repo", repo)
+    assert result.exit_code == 1
+    assert "the engine crashed running policies/technical/crash_test.rego" in result.output
+    assert result.output.strip().endswith("passed, 1 failed")
