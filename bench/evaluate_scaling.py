@@ -8,6 +8,7 @@ flat per-resource figure. Run: `make bench` or `python bench/evaluate_scaling.py
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from hipaa_cac.policy import load_library
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 AT = "2026-11-20T06:00:00Z"
+WORKERS = os.cpu_count() or 1
 
 
 def item(kind: str, subject: str, data: dict) -> EvidenceItem:
@@ -102,12 +104,13 @@ def main(sizes: list[int]) -> None:
         f"policy load: {time.perf_counter() - started:.3f} s "
         f"({len(library.rules)} rules, {len(catalog)} controls)"
     )
+    print(f"workers: {WORKERS}")
     print(f"{'resources':>10} {'seconds':>9} {'us/resource':>12} {'findings':>9}")
     for n in sizes:
         evidence = synthetic(n)
         resources = sum(len(c.items) for c in evidence.collections)
         started = time.perf_counter()
-        result = evaluate(catalog, library, engine, evidence, NOW)
+        result = evaluate(catalog, library, engine, evidence, NOW, workers=WORKERS)
         elapsed = time.perf_counter() - started
         findings = sum(len(r.findings) for r in result.results)
         print(f"{resources:>10} {elapsed:>9.3f} {elapsed / resources * 1e6:>12.1f} {findings:>9}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -37,6 +38,12 @@ PROGRESS_THRESHOLD = 2000  # items; below this a run is too quick for a bar
 @click.option("--opa-url", help="OPA server for --engine opa (default: from config).")
 @click.option("--at", "at", help="Evaluate as of this time (RFC 3339); default: now.")
 @click.option("--dry-run", is_flag=True, help="Do not record the run in the ledger.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for large inputs (embedded engine; default: CPU count).",
+)
 def evaluate(
     repo: Path,
     fmt: str,
@@ -45,6 +52,7 @@ def evaluate(
     opa_url: str | None,
     at: str | None,
     dry_run: bool,
+    workers: int | None,
 ) -> None:
     """Evaluate every control against the current evidence.
 
@@ -68,7 +76,11 @@ def evaluate(
         if isinstance(progress, Progress):
             task = progress.add_task("evaluating", total=total)
             advance = lambda n: progress.update(task, advance=n)  # noqa: E731
-        result = run_evaluation(inputs.catalog, inputs.library, rego, evidence, now, advance)
+        if workers is None:
+            workers = (os.cpu_count() or 1) if rego.name == "embedded" else 1
+        result = run_evaluation(
+            inputs.catalog, inputs.library, rego, evidence, now, advance, workers
+        )
 
     if not dry_run:
         with open_ledger(config.ledger) as ledger:

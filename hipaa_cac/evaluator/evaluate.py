@@ -60,12 +60,14 @@ def evaluate(
     evidence: EvidenceSet,
     now: datetime,
     advance: Callable[[int], None] = lambda n: None,
+    workers: int = 1,
 ) -> Evaluation:
+    """`workers` > 1 spreads large inputs over forked processes (embedded engine)."""
     needed = {ref for control in catalog for ref in control.checks}
     rules = [rule for ref, rule in library.rules.items() if ref in needed]
     as_of = format_timestamp(now)
     clock = {"now": as_of, "now_ns": int(now.timestamp()) * 1_000_000_000}
-    outcomes = run_rules(rules, engine, evidence, clock, advance)
+    outcomes = run_rules(rules, engine, evidence, clock, advance, workers)
     results = tuple(decide(control, outcomes, evidence, now) for control in catalog)
     return Evaluation(
         as_of=as_of,

@@ -13,6 +13,7 @@ controls cannot pass.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from hipaa_cac.policy import Rule
 # regopy's cost per item is flat up to a few dozen items per query and grows
 # faster than linearly beyond.
 BATCH_SIZE = 32
+# Below this many items a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 2000
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ def run_rules(
     evidence: EvidenceSet,
     now: dict[str, Any],
     advance: Callable[[int], None] = lambda n: None,
+    workers: int = 1,
 ) -> dict[str, RuleOutcome]:
     outcomes: dict[str, RuleOutcome] = {}
     groups: dict[str, list[Rule]] = defaultdict(list)
@@ -53,7 +57,7 @@ def run_rules(
         else:
             groups[rule.primary_kind].append(rule)
     for kind in sorted(groups):
-        outcomes.update(_run_group(kind, groups[kind], engine, evidence, now, advance))
+        outcomes.update(_run_group(kind, groups[kind], engine, evidence, now, advance, workers))
     return dict(sorted(outcomes.items()))
 
 
@@ -64,6 +68,7 @@ def _run_group(
     evidence: EvidenceSet,
     now: dict[str, Any],
     advance: Callable[[int], None],
+    workers: int = 1,
 ) -> dict[str, RuleOutcome]:
     primary = evidence.items(kind)
     hashes = {item.subject: item.sha256 for item in primary}
@@ -71,31 +76,68 @@ def _run_group(
         k: [item.policy_view() for item in evidence.items(k)]
         for k in sorted({k for rule in rules for k in rule.evidence[1:]})
     }
-    raw: dict[str, list[Any]] = {rule.ref: [] for rule in rules}
-    errors: dict[str, str] = {}
-    for start in range(0, max(len(primary), 1), BATCH_SIZE):
-        batch = [item.policy_view() for item in primary[start : start + BATCH_SIZE]]
-        document = {**now, "evidence": {kind: batch, **context}}
-        for rule in rules:
-            if rule.ref in errors:
-                continue
-            try:
-                raw[rule.ref].extend(_as_findings(rule, engine.query(rule.ref, document)))
-            except EngineError as exc:
-                errors[rule.ref] = str(exc)
-        advance(len(batch) * len(rules))
+    documents = [
+        {
+            **now,
+            "evidence": {
+                kind: [item.policy_view() for item in primary[start : start + BATCH_SIZE]],
+                **context,
+            },
+        }
+        for start in range(0, max(len(primary), 1), BATCH_SIZE)
+    ]
+    refs = [rule.ref for rule in rules]
+    if workers > 1 and len(primary) >= PARALLEL_THRESHOLD:
+        answers = _answer_in_workers(engine, refs, documents, workers)
+    else:
+        answers = [_answer(engine, refs, document) for document in documents]
+    advance(len(primary) * len(rules))
     outcomes = {}
     for rule in rules:
+        errors = [a[rule.ref] for a in answers if isinstance(a[rule.ref], str)]
         try:
-            findings = [_finding(rule, f, hashes) for f in raw[rule.ref]]
+            if errors:
+                raise EngineError(errors[0])
+            raw = [f for a in answers for f in _as_findings(rule, a[rule.ref])]
+            findings = [_finding(rule, f, hashes) for f in raw]
         except EngineError as exc:
-            errors.setdefault(rule.ref, str(exc))
-        if rule.ref in errors:
-            outcomes[rule.ref] = RuleOutcome(rule, (), error=errors[rule.ref])
+            outcomes[rule.ref] = RuleOutcome(rule, (), error=str(exc))
             continue
         unique = {canonical_json(f.__dict__): f for f in findings}
         outcomes[rule.ref] = RuleOutcome(rule, tuple(unique[key] for key in sorted(unique)))
     return outcomes
+
+
+def _answer(engine: Engine, refs: list[str], document: dict[str, Any]) -> dict[str, Any]:
+    """Each rule's value for one batch, or the error text (a str) it raised."""
+    answers: dict[str, Any] = {}
+    for ref in refs:
+        try:
+            answers[ref] = engine.query(ref, document) or []
+        except EngineError as exc:
+            answers[ref] = str(exc)
+    return answers
+
+
+# Forked workers inherit the compiled engine; only the batches travel.
+_WORKER_ENGINE: Engine | None = None
+
+
+def _answer_in_worker(task: tuple[list[str], dict[str, Any]]) -> dict[str, Any]:
+    assert _WORKER_ENGINE is not None
+    return _answer(_WORKER_ENGINE, *task)
+
+
+def _answer_in_workers(
+    engine: Engine, refs: list[str], documents: list[dict[str, Any]], workers: int
+) -> list[dict[str, Any]]:
+    global _WORKER_ENGINE
+    _WORKER_ENGINE = engine
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_answer_in_worker, [(refs, d) for d in documents], chunksize=8)
+    finally:
+        _WORKER_ENGINE = None
 
 
 def _unusable(rule: Rule, evidence: EvidenceSet) -> str | None:
