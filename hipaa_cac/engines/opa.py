@@ -39,7 +39,6 @@ _ID_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 # (connect, read) seconds. The client's own default (1.5 s for everything) is
 # too short for a query over a batch of evidence on a busy server.
 _TIMEOUT = (5.0, 60.0)
-_PARTIAL_SET = re.compile(r"^([A-Za-z_]\w*)\s+contains\s", re.MULTILINE)
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
 
@@ -87,7 +86,6 @@ class OpaEngine:
             host=host, port=port or (443 if https else 80), ssl=https, timeout=_TIMEOUT
         )
         self._module_paths: dict[str, str] = {}  # policy id -> module path
-        self._set_refs: set[str] = set()  # refs of partial set rules
 
     # -- load -------------------------------------------------------------------
 
@@ -115,11 +113,6 @@ class OpaEngine:
             if len(refused) == len(pending):
                 raise self._compile_error([refusal for _, refusal in refused])
             pending = [step for step, _ in refused]
-        self._set_refs = {
-            f"data.{module.package}.{name}"
-            for module in modules
-            for name in _PARTIAL_SET.findall(module.source)
-        }
 
     def _stored_ids(self) -> list[str]:
         # Not OpaClient.get_policies_list(): it asks for "/v1/policies/" (trailing
@@ -212,10 +205,7 @@ class OpaEngine:
             raise EngineError(f"{ref}: OPA answered something other than a JSON object")
         if "result" not in response:
             return None
-        value = response["result"]
-        if ref in self._set_refs and isinstance(value, list):
-            value.sort(key=embedded_set_order)
-        return value
+        return response["result"]
 
     def _server_error(self, response: requests.Response | None) -> str:
         """OPA's error, located, with quoted strings blanked out: an evaluation
@@ -240,45 +230,6 @@ class OpaEngine:
             if isinstance(file, str):
                 text += f" (at {self._module_paths.get(file, file)}:{row})"
         return _QUOTED.sub('"..."', text)[:500]
-
-
-def embedded_set_order(value: Any) -> tuple[int, Any]:
-    """Sort key that puts the members of a Rego set in the order rego-cpp returns them.
-
-    OPA and rego-cpp both return a set as a JSON array, each in its own order:
-    OPA compares objects key by key and numbers by value, rego-cpp compares
-    strings, arrays and objects by their printed text ("r10" before "r9",
-    "r1 x" before "r1"). The engines must give identical answers, so the
-    result of a partial set rule is re-sorted to rego-cpp's order. (Only the
-    top level: a set nested in a value cannot be told from an array in JSON.)
-    """
-    if value is None:
-        return (0, 0)
-    if isinstance(value, bool):
-        return (1, value)
-    if isinstance(value, int | float):
-        return (2, value)
-    if isinstance(value, str):
-        return (3, f'"{value}"')
-    return (4 if isinstance(value, list) else 5, _printed(value))
-
-
-def _printed(value: Any) -> str:
-    """A value as rego-cpp prints it: strings unescaped, ", " between object members."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ",".join(_printed(item) for item in value) + "]"
-    members = sorted(value.items(), key=lambda member: embedded_set_order(member[0]))
-    return "{" + ", ".join(f"{_printed(k)}:{_printed(v)}" for k, v in members) + "}"
 
 
 def _describe(exc: requests.RequestException) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,16 +88,19 @@ def _run_group(
     ]
     refs = [rule.ref for rule in rules]
     if workers > 1 and len(primary) >= PARALLEL_THRESHOLD:
-        answers = _answer_in_workers(engine, refs, documents, workers)
+        batches = _answer_in_workers(engine, refs, documents, workers)
     else:
-        answers = [_answer(engine, refs, document) for document in documents]
-    advance(len(primary) * len(rules))
+        batches = (_answer(engine, refs, document) for document in documents)
+    answers = []
+    for answer, document in zip(batches, documents, strict=True):
+        answers.append(answer)
+        advance(len(document["evidence"][kind]) * len(rules))
     outcomes = {}
     for rule in rules:
-        errors = [a[rule.ref] for a in answers if isinstance(a[rule.ref], str)]
+        failures = [a[rule.ref] for a in answers if isinstance(a[rule.ref], Failed)]
         try:
-            if errors:
-                raise EngineError(errors[0])
+            if failures:
+                raise EngineError(failures[0].message)
             raw = [f for a in answers for f in _as_findings(rule, a[rule.ref])]
             findings = [_finding(rule, f, hashes) for f in raw]
         except EngineError as exc:
@@ -108,14 +111,21 @@ def _run_group(
     return outcomes
 
 
+@dataclass(frozen=True)
+class Failed:
+    """A rule's query failed on one batch (kept apart from any value a rule returns)."""
+
+    message: str
+
+
 def _answer(engine: Engine, refs: list[str], document: dict[str, Any]) -> dict[str, Any]:
-    """Each rule's value for one batch, or the error text (a str) it raised."""
+    """Each rule's value for one batch, or Failed."""
     answers: dict[str, Any] = {}
     for ref in refs:
         try:
-            answers[ref] = engine.query(ref, document) or []
+            answers[ref] = engine.query(ref, document)
         except EngineError as exc:
-            answers[ref] = str(exc)
+            answers[ref] = Failed(str(exc))
     return answers
 
 
@@ -130,12 +140,12 @@ def _answer_in_worker(task: tuple[list[str], dict[str, Any]]) -> dict[str, Any]:
 
 def _answer_in_workers(
     engine: Engine, refs: list[str], documents: list[dict[str, Any]], workers: int
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     global _WORKER_ENGINE
     _WORKER_ENGINE = engine
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_answer_in_worker, [(refs, d) for d in documents], chunksize=8)
+            yield from pool.imap(_answer_in_worker, [(refs, d) for d in documents], chunksize=8)
     finally:
         _WORKER_ENGINE = None
 
