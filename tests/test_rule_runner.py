@@ -28,21 +28,45 @@ import rego.v1
 
 
 def evidence() -> EvidenceSet:
-    body = {"kind": "aws.s3.bucket", "subject": "arn:aws:s3:::b", "collected_at": AT,
-            "max_age": "1d", "source": {"collector": "t", "version": "0", "scope": "s"},
-            "data": {}}
+    body = {
+        "kind": "aws.s3.bucket",
+        "subject": "arn:aws:s3:::b",
+        "collected_at": AT,
+        "max_age": "1d",
+        "source": {"collector": "t", "version": "0", "scope": "s"},
+        "data": {},
+    }
     item = EvidenceItem(**body, sha256=content_hash(body))
-    return EvidenceSet((Collection("t", "sha256:" + "0" * 64, "t", "0", "s", AT, AT,
-                                   {"aws.s3.bucket": KindStatus("complete")}, (item,)),))
+    return EvidenceSet(
+        (
+            Collection(
+                "t",
+                "sha256:" + "0" * 64,
+                "t",
+                "0",
+                "s",
+                AT,
+                AT,
+                {"aws.s3.bucket": KindStatus("complete")},
+                (item,),
+            ),
+        )
+    )
 
 
-@pytest.mark.parametrize(("body", "error"), [
-    ("r := false", "must be a set of findings"),
-    ('r := "no findings"', "must be a set of findings"),
-    ('r contains "text" if { true }', "must be an object"),
-    ('r contains {"control": "hipaa-164-312-b", "resource": "x", "message": "m", '
-     '"severity": "high"} if { true }', "does not list"),
-])
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("r := false", "must be a set of findings"),
+        ('r := "no findings"', "must be a set of findings"),
+        ('r contains "text" if { true }', "must be an object"),
+        (
+            'r contains {"control": "hipaa-164-312-b", "resource": "x", "message": "m", '
+            '"severity": "high"} if { true }',
+            "does not list",
+        ),
+    ],
+)
 def test_malformed_rule_answers_are_errors(tmp_path: Path, body: str, error: str):
     (tmp_path / "t.rego").write_text(HEADER + body + "\n")
     library = load_library([tmp_path])
