@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
 
-from hipaa_cac.controls import Control
+from hipaa_cac.controls import Control, EvidenceNeed
 from hipaa_cac.durations import parse_duration, parse_timestamp
 from hipaa_cac.evaluator.result import ControlResult, EvidenceUse, Finding, RuleUse, Status
 from hipaa_cac.evaluator.rules import RuleOutcome
@@ -34,10 +34,7 @@ def decide(
 ) -> ControlResult:
     missing: list[str] = []
     stale: list[str] = []
-    uses = tuple(
-        _evidence_use(control, need.kind, need.max_age, evidence, now, missing, stale)
-        for need in control.evidence
-    )
+    uses = tuple(_evidence_use(need, evidence, now, missing, stale) for need in control.evidence)
     findings: list[Finding] = []
     errors: list[str] = []
     rule_uses = []
@@ -144,14 +141,13 @@ def _status(
 
 
 def _evidence_use(
-    control: Control,
-    kind: str,
-    max_age: str,
+    need: EvidenceNeed,
     evidence: EvidenceSet,
     now: datetime,
     missing: list[str],
     stale: list[str],
 ) -> EvidenceUse:
+    kind, max_age = need.kind, need.max_age
     coverage = evidence.coverage(kind)
     if coverage is None:
         missing.append(f"evidence {kind} was never collected")
