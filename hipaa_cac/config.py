@@ -7,12 +7,21 @@ policies: [builtin]
 evidence: evidence
 ledger: .hipaa-cac/ledger.sqlite
 engine: embedded             # or opa, with opa_url
+sources:                     # what `hipaa-cac collect` runs
+  - id: attestations
+    collector: attestations
+  - id: api-repo
+    collector: git
+    config: {path: ../api}
+retention: {evidence: 2192d}  # unreferenced evidence; the ledger's is kept forever
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hipaa_cac import schemas
 from hipaa_cac.errors import InputError
@@ -20,6 +29,17 @@ from hipaa_cac.paths import builtin_dir
 from hipaa_cac.yamlfile import load_yaml
 
 CONFIG_FILE = "hipaa-cac.yaml"
+
+
+DEFAULT_RETENTION = "2192d"  # six years (164.316(b)(2)(i)), the safe default
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    id: str
+    collector: str
+    config: dict[str, Any]
+    line: int | None  # of its entry in hipaa-cac.yaml, for error messages
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,8 @@ class RepoConfig:
     ledger: Path
     engine: str
     opa_url: str
+    sources: tuple[SourceConfig, ...] = ()
+    evidence_retention: str = DEFAULT_RETENTION
 
 
 def load_config(root: Path) -> RepoConfig:
@@ -52,7 +74,24 @@ def load_config(root: Path) -> RepoConfig:
         ledger=root / data.get("ledger", ".hipaa-cac/ledger.sqlite"),
         engine=data.get("engine", "embedded"),
         opa_url=data.get("opa_url", "http://127.0.0.1:8181"),
+        sources=_sources(data.get("sources", []), document.line_of),
+        evidence_retention=data.get("retention", {}).get("evidence", DEFAULT_RETENTION),
     )
+
+
+def _sources(
+    entries: list[dict[str, Any]], line_of: Callable[[list[str | int]], int | None]
+) -> tuple[SourceConfig, ...]:
+    seen: set[str] = set()
+    sources = []
+    for index, entry in enumerate(entries):
+        line = line_of(["sources", index])
+        if entry["id"] in seen:
+            message = f"sources/{index}: id {entry['id']!r} is used twice"
+            raise InputError(message, CONFIG_FILE, line)
+        seen.add(entry["id"])
+        sources.append(SourceConfig(entry["id"], entry["collector"], entry.get("config", {}), line))
+    return tuple(sources)
 
 
 def _dirs(root: Path, entries: list[str], builtin: str) -> tuple[Path, ...]:

@@ -1,4 +1,7 @@
-"""Read `evidence/`: every `*.json` file is one collection run.
+"""Read `evidence/`: every `*.json` file outside `objects/` is one collection
+run. Collectors write an index under `runs/` whose items refer to
+content-addressed objects (writer.py); a hand-written or imported collection
+may carry its items inline.
 
 Only the newest run per (collector, scope) is current; older runs stay on disk
 as history for the ledger and the auditor. A file that is not valid JSON, not
@@ -18,6 +21,7 @@ from hipaa_cac import schemas
 from hipaa_cac.canonical import sha256_hex
 from hipaa_cac.errors import InputError
 from hipaa_cac.evidence.model import Collection, EvidenceItem, KindCoverage, KindStatus
+from hipaa_cac.evidence.objects import OBJECTS_DIR, ObjectStore
 from hipaa_cac.paths import display_path
 from hipaa_cac.yamlfile import parse_yaml
 
@@ -59,11 +63,20 @@ class EvidenceStore:
         self.display_root = display_root
 
     def collections(self) -> list[Collection]:
+        return [collection for _, collection in self.collection_files()]
+
+    def collection_files(self) -> list[tuple[Path, Collection]]:
         if not self.directory.is_dir():
             return []
-        files = sorted(self.directory.rglob("*.json"))
+        objects = ObjectStore(self.directory)
+        files = sorted(
+            f
+            for f in self.directory.rglob("*.json")
+            if f.relative_to(self.directory).parts[0] != OBJECTS_DIR
+        )
         return [
-            read_collection(f, display_path(f, self.directory, self.display_root)) for f in files
+            (f, read_collection(f, display_path(f, self.directory, self.display_root), objects))
+            for f in files
         ]
 
     def current(self) -> EvidenceSet:
@@ -78,7 +91,7 @@ class EvidenceStore:
         return EvidenceSet(tuple(newest[key] for key in sorted(newest)))
 
 
-def read_collection(file: Path, shown: str) -> Collection:
+def read_collection(file: Path, shown: str, objects: ObjectStore | None = None) -> Collection:
     try:
         raw = file.read_bytes()
         document = json.loads(raw)
@@ -87,8 +100,10 @@ def read_collection(file: Path, shown: str) -> Collection:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read evidence: {exc.__class__.__name__}", shown) from None
     schemas.check("evidence-collection", document, shown, lambda path: _line(raw, shown, path))
+    objects = objects or ObjectStore(file.parent)
     items = tuple(
-        _item(entry, index, raw, shown, document) for index, entry in enumerate(document["items"])
+        _item(_resolve(entry, index, objects, raw, shown), index, raw, shown, document)
+        for index, entry in enumerate(document["items"])
     )
     return Collection(
         path=shown,
@@ -104,6 +119,30 @@ def read_collection(file: Path, shown: str) -> Collection:
         },
         items=items,
     )
+
+
+def _resolve(
+    entry: dict[str, Any], index: int, objects: ObjectStore, raw: bytes, shown: str
+) -> dict[str, Any]:
+    if "data" in entry:  # inline
+        return entry
+    stored = objects.get(entry["sha256"])
+    if stored is None:
+        raise InputError(
+            f"items/{index} ({entry['kind']} {entry['subject']}): object {entry['sha256']} "
+            f"is missing from {OBJECTS_DIR}/ (pruned or copied incompletely?)",
+            shown,
+            _line(raw, shown, ["items", index]),
+        )
+    wanted = (entry["kind"], entry["subject"], entry["sha256"])
+    if (stored.get("kind"), stored.get("subject"), stored.get("sha256")) != wanted:
+        raise InputError(
+            f"items/{index}: object {entry['sha256']} does not hold "
+            f"{entry['kind']} {entry['subject']} (modified after collection?)",
+            shown,
+            _line(raw, shown, ["items", index]),
+        )
+    return stored
 
 
 def _item(

@@ -25,10 +25,24 @@ def check(
     name: str, data: Any, file: str, line_of: Callable[[list[str | int]], int | None]
 ) -> None:
     """Raise InputError at the first violation: `file:line: evidence/0/kind: … is required`."""
-    errors = sorted(validator(name).iter_errors(data), key=lambda e: list(e.absolute_path))
+    check_with(validator(name), data, file, line_of)
+
+
+def check_with(
+    schema: Draft202012Validator | dict[str, Any],
+    data: Any,
+    file: str,
+    line_of: Callable[[list[str | int]], int | None],
+    at: tuple[str | int, ...] = (),
+) -> None:
+    """`check` against any schema (a collector's config schema); `at` is where
+    `data` sits in the file, so the line and the path shown are the real ones."""
+    if isinstance(schema, dict):
+        schema = Draft202012Validator(schema)
+    errors = sorted(schema.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = _most_specific(errors[0])
-        path = list(error.absolute_path)
+        path = [*at, *error.absolute_path]
         where = "/".join(str(step) for step in path) or "(document)"
         raise InputError(f"{where}: {error.message}", file, line_of(path))
 
