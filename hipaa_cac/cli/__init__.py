@@ -34,11 +34,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from hipaa_cac.cli import evaluate, init, ledger, policy, status, validate
+    from hipaa_cac.cli import evaluate, evidence, init, ledger, policy, status, validate
 
     main.add_command(init.init)
     main.add_command(validate.validate)
     main.add_command(evaluate.evaluate)
+    main.add_command(evidence.evidence)
     main.add_command(status.status)
     main.add_command(ledger.ledger)
     main.add_command(policy.policy)
