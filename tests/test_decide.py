@@ -181,3 +181,39 @@ def test_addressable_needs_a_documented_decision():
     assert expired.status is Status.ATTESTATION_EXPIRED
     nonsense = decide(control("addressable"), outcome(), evidence(extra=(decision("maybe"),)), NOW)
     assert nonsense.status is Status.ATTESTATION_MISSING
+
+
+def with_broken_attestations(extra: EvidenceItem, kind: str) -> EvidenceSet:
+    """The evidence plus an attestation run in which one file could not be read."""
+    good = evidence(extra=(extra,))
+    at = "2026-11-20T06:00:00Z"
+    problem = KindStatus("partial", "attestations/x.yaml:3: signed_on is in the future")
+    attestations = Collection(
+        "a.json", "sha256:" + "2" * 64, "attestations", "1", "a", at, at, {kind: problem}, (extra,)
+    )
+    return EvidenceSet((good.collections[0], attestations))
+
+
+def test_an_unreadable_attestation_file_stops_a_pass():
+    needs = Attestation("attestation.sanctions_policy", "a sanctions policy", "365d")
+    policy = item(
+        "attestation.sanctions_policy", "attestation:sanctions_policy/v3", "2026-06-01T00:00:00Z"
+    )
+    result = decide(
+        control(attestation=needs),
+        outcome(),
+        with_broken_attestations(policy, "attestation.sanctions_policy"),
+        NOW,
+    )
+    assert result.status is Status.INSUFFICIENT_EVIDENCE
+    assert "signed_on is in the future" in result.reason
+
+    # A broken decision file may be this control's: no decision counts, not even "n/a".
+    chosen = decision("not_reasonable_and_appropriate")
+    result = decide(
+        control("addressable"),
+        outcome(findings=1),
+        with_broken_attestations(chosen, "attestation.addressable_decision"),
+        NOW,
+    )
+    assert result.status is Status.FAIL

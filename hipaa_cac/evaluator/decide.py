@@ -57,6 +57,7 @@ def decide(
     expired: list[str] = []
     if control.attestation is not None:
         a = control.attestation
+        _attestation_coverage(evidence, a.kind, missing)
         _check_attestation(
             _attesting(evidence.items(a.kind), control.id),
             a.kind,
@@ -70,6 +71,7 @@ def decide(
 
     decision: EvidenceItem | None = None
     if control.addressable:
+        decisions_unreadable = _attestation_coverage(evidence, DECISION_KIND, missing)
         decision = _check_attestation(
             [i for i in evidence.items(DECISION_KIND) if i.subject == control.id],
             DECISION_KIND,
@@ -86,6 +88,9 @@ def decide(
                 f"{DECISION_KIND} for {control.id} has no valid 'decision' "
                 f"(one of {', '.join(DECISIONS)})"
             )
+            decision = None
+        if decisions_unreadable:
+            # A broken decision file may be this control's, so no decision counts.
             decision = None
 
     result = partial(
@@ -164,6 +169,17 @@ def _evidence_use(
         stale.append(f"evidence {kind} collected {oldest} is older than {max_age}")
         return EvidenceUse(kind, "stale", max_age, oldest, len(items), sources)
     return EvidenceUse(kind, "complete", max_age, oldest, len(items), sources)
+
+
+def _attestation_coverage(evidence: EvidenceSet, kind: str, missing: list[str]) -> bool:
+    """Attestation files that could not be read (an invalid BAA, a duplicate
+    decision) make the kind partial: whatever they said cannot count, and the
+    control cannot pass until they are fixed. True when that is the case."""
+    coverage = evidence.coverage(kind)
+    if coverage is None or coverage.status == "complete":
+        return False
+    missing.append(f"attestations {kind} are {coverage.status}: {'; '.join(coverage.errors)}")
+    return True
 
 
 def _check_attestation(
