@@ -34,10 +34,22 @@ def main() -> None:
 
 
 def _register() -> None:
-    from hipaa_cac.cli import evaluate, evidence, init, ledger, policy, status, validate
+    from hipaa_cac.cli import (
+        attest,
+        collect,
+        evaluate,
+        evidence,
+        init,
+        ledger,
+        policy,
+        status,
+        validate,
+    )
 
     main.add_command(init.init)
     main.add_command(validate.validate)
+    main.add_command(attest.attest)
+    main.add_command(collect.collect)
     main.add_command(evaluate.evaluate)
     main.add_command(evidence.evidence)
     main.add_command(status.status)
