@@ -52,8 +52,44 @@ def test_example_shows_the_planted_mix(cli, example_repo):
     encryption = controls["hipaa-164-312-a-2-iv"]["findings"]
     assert [f["resource"] for f in encryption] == [exports]
     assert encryption[0]["evidence_sha256"].startswith("sha256:")
-    mfa = controls["hipaa-164-312-d"]["findings"]
-    assert [f["resource"] for f in mfa] == ["okta:northwind.okta.com/users/00u1c"]
+    authentication = controls["hipaa-164-312-d"]["findings"]
+    assert sorted(f["resource"] for f in authentication) == [
+        "git:github.com/northwind/telehealth-api/app/notify.py:3#Slack Token@45515ebc1381",
+        "git:github.com/northwind/telehealth-api/deploy/aws.env:1#AWS Access Key@0421c7f53638",
+        "okta:northwind.okta.com/users/00u1c",  # the shared CI account without MFA
+    ]
+
+
+def test_example_shows_phi_in_logs_and_committed_secrets(cli, example_repo):
+    _, document = evaluate_json(cli, example_repo)
+    controls = by_id(document)
+    repo = "git:github.com/northwind/telehealth-api"
+    audit = {f["resource"] for f in controls["hipaa-164-312-b"]["findings"]}
+    assert {
+        f"{repo}/app/visits.py:15#request_body",  # log.info(request.get_json())
+        f"{repo}/app/visits.py:17#name",
+        f"{repo}/app/visits.py:17#date_of_birth",
+        f"{repo}/app/billing.py:9#health_plan_id",
+        f"{repo}/web/intake.js:9#request_body",
+        f"{repo}/web/intake.js:11#ssn",
+        f"{repo}/web/intake.js:12#diagnosis",
+        f"{repo}/config/production.yaml:5#log_level",
+        f"{repo}/config/production.yaml:6#request_body",
+        "logs:log-samples/api-2026-11-19.log:5#ssn",
+        "logs:log-samples/api-2026-11-19.log:5#email",
+        "logs:log-samples/api-2026-11-19.log:6#phone",
+    } <= audit
+    # Fine lines stay quiet: an internal id, the health check, development config.
+    assert not [r for r in audit if r.startswith(f"{repo}/app/visits.py:20")]
+    assert not [r for r in audit if "development.yaml" in r or "intake.js:17" in r]
+    assert controls["hipaa-164-502-b"]["status"] == "fail"
+    assert controls["hipaa-164-514"]["status"] == "fail"
+    password = {f["resource"]: f["message"] for f in controls["hipaa-164-308-a-5-ii-d"]["findings"]}
+    removed = f"{repo}/deploy/aws.env:1#AWS Access Key@0421c7f53638"
+    assert "0421c7f53638" in password[removed] and "rotate" in password[removed]
+    # Without a GitHub token, branch protection is not shown: never a pass.
+    assert controls["hipaa-164-308-a-5-ii-b"]["status"] == "insufficient_evidence"
+    assert "GITHUB_TOKEN" in controls["hipaa-164-308-a-5-ii-b"]["reason"]
 
 
 def test_json_output_matches_its_schema(cli, example_repo):

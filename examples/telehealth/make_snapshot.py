@@ -1,17 +1,16 @@
 """Write the example's evidence snapshot (evidence/*.json).
 
-The team behind this example runs one AWS account, Okta for its workforce, and
-keeps its attestations in the policy repo. Until the collectors land (AWS,
-identity, attestations), this script stands in for them: it writes the
-collection files they would have written on 2026-11-20, in the evidence
-format (docs/evidence-format.md), hashes and all. Rerun it after changing the
-facts below; the output is deterministic.
+The team behind this example runs one AWS account and Okta for its workforce.
+Until the AWS and identity collectors land, this script stands in for them:
+it writes the collection files they would have written on 2026-11-20, in the
+evidence format (docs/evidence-format.md), hashes and all. Rerun it after
+changing the facts below; the output is deterministic. (Attestations, the API
+repository and its logs are collected for real: see hipaa-cac.yaml.)
 
 Planted for the demo: an unencrypted, half-public exports bucket; a log bucket
 without access logging; CloudTrail without log file validation; RDS that the
 collector was denied (AccessDenied) so its controls cannot be decided; a
-shared CI account without MFA; a 30-minute idle timeout; an expired BAA with a
-log vendor; overdue training; an expired contingency plan.
+shared CI account without MFA; a 30-minute idle timeout.
 """
 
 from __future__ import annotations
@@ -216,154 +215,10 @@ def okta() -> dict[str, Any]:
     return collection("okta", tenant, "2026-11-20", kinds, items, "1d")
 
 
-def attestations() -> dict[str, Any]:
-    def attest(
-        kind: str, name: str, on: str, data: dict[str, Any]
-    ) -> tuple[str, str, str, dict[str, Any]]:
-        return (
-            f"attestation.{kind}",
-            f"attestation:{kind}/{name}",
-            f"{on}T00:00:00Z",
-            {"attested_by": "security-official@northwind.example", **data},
-        )
-
-    def decision(
-        control: str, on: str, choice: str, rationale: str
-    ) -> tuple[str, str, str, dict[str, Any]]:
-        return (
-            "attestation.addressable_decision",
-            control,
-            f"{on}T00:00:00Z",
-            {
-                "decision": choice,
-                "rationale": rationale,
-                "attested_by": "security-official@northwind.example",
-            },
-        )
-
-    doc = "sha256:" + "ab" * 32
-    items = [
-        attest(
-            "baa",
-            "northside-clinic",
-            "2026-03-01",
-            {
-                "party": "Northside Clinic",
-                "role": "covered_entity",
-                "services": ["telehealth API"],
-                "signed_on": "2025-03-01",
-                "expires_on": "2027-03-01",
-                "document_sha256": doc,
-            },
-        ),
-        attest(
-            "baa",
-            "aws",
-            "2026-01-10",
-            {
-                "party": "Amazon Web Services",
-                "role": "subprocessor",
-                "services": ["hosting"],
-                "signed_on": "2024-06-01",
-                "expires_on": None,
-                "document_sha256": doc,
-            },
-        ),
-        attest(
-            "baa",
-            "logstream",
-            "2026-02-01",
-            {
-                "party": "LogStream Inc.",
-                "role": "subprocessor",
-                "services": ["log aggregation"],
-                "signed_on": "2024-10-01",
-                "expires_on": "2026-10-01",
-                "document_sha256": doc,
-            },
-        ),
-        attest(
-            "training",
-            "p-101",
-            "2026-04-02",
-            {"person_id": "p-101", "course": "HIPAA Security 2026", "completed_on": "2026-04-02"},
-        ),
-        attest(
-            "training",
-            "p-102",
-            "2026-04-09",
-            {"person_id": "p-102", "course": "HIPAA Security 2026", "completed_on": "2026-04-09"},
-        ),
-        attest(
-            "training",
-            "p-103",
-            "2025-06-12",
-            {"person_id": "p-103", "course": "HIPAA Security 2025", "completed_on": "2025-06-12"},
-        ),
-        attest(
-            "risk_analysis",
-            "2026",
-            "2026-02-10",
-            {
-                "statement": "Annual risk analysis of all ePHI systems",
-                "scope": "AWS account 123456789012, Okta, API",
-            },
-        ),
-        attest(
-            "risk_management_plan",
-            "2026",
-            "2026-02-24",
-            {"statement": "Risk treatment plan for the 2026 analysis"},
-        ),
-        attest(
-            "sanctions_policy",
-            "v3",
-            "2026-01-15",
-            {"statement": "Sanctions policy v3 approved and published"},
-        ),
-        attest(
-            "security_official",
-            "designation",
-            "2026-01-05",
-            {"statement": "Security official designated in writing"},
-        ),
-        attest(
-            "contingency_plan",
-            "2025",
-            "2025-09-01",
-            {"statement": "Contingency plan covering backups and restore"},
-        ),
-        decision("hipaa-164-312-a-2-iv", "2026-02-10", "implemented", "SSE-KMS on every PHI store"),
-        decision("hipaa-164-312-e-2-ii", "2026-02-10", "implemented", "TLS 1.2+ on every endpoint"),
-        decision(
-            "hipaa-164-312-c-2",
-            "2026-02-10",
-            "implemented",
-            "CloudTrail log validation and S3 versioning",
-        ),
-        decision("hipaa-164-312-a-2-iii", "2026-02-10", "implemented", "Okta session idle timeout"),
-        decision(
-            "hipaa-164-310-a-2-iii",
-            "2026-02-10",
-            "alternative_measure",
-            "No own facilities: AWS data centers under the AWS BAA; SOC 2 report reviewed yearly",
-        ),
-        decision(
-            "hipaa-164-310-a-2-ii",
-            "2026-02-10",
-            "not_reasonable_and_appropriate",
-            "Fully remote team without offices; facility controls are the hosting provider's",
-        ),
-    ]
-    kinds = {k: {"status": "complete"} for k in sorted({i[0] for i in items})}
-    return collection("attestations", "repo:northwind-policies", "2026-11-20", kinds, items, "365d")
-
-
 def main() -> None:
     for name, document in (
         ("aws-123456789012", aws()),
         ("okta", okta()),
-        ("attestations", attestations()),
     ):
         (HERE / "evidence" / f"2026-11-20-{name}.json").write_text(pretty_json(document))
 
