@@ -4,6 +4,8 @@ schema, determinism, ledger."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -140,3 +142,25 @@ def test_runs_are_recorded_and_the_ledger_verifies(cli, example_repo):
 def test_dry_run_leaves_the_ledger_alone(cli, example_repo):
     cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--dry-run")
     assert not (example_repo / ".hipaa-cac" / "ledger.sqlite").exists()
+
+
+def test_committed_evidence_is_what_the_collectors_write(cli, example_repo, monkeypatch):
+    """make demo re-collects the example; the result must be the committed
+    files, byte for byte (a collector change that alters evidence shows here)."""
+    committed = {
+        p.relative_to(example_repo): p.read_bytes()
+        for p in (example_repo / "evidence").rglob("*")
+        if p.is_file()
+    }
+    subprocess.run([sys.executable, example_repo / "seed_api_repo.py"], check=True)
+    monkeypatch.setenv("HIPAA_CAC_SALT", "northwind-demo")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    result = cli("collect", "--repo", example_repo, "--at", "2026-11-20T06:00:00Z")
+    assert result.exit_code == 0, result.output
+    recollected = {
+        p.relative_to(example_repo): p.read_bytes()
+        for p in (example_repo / "evidence").rglob("*")
+        if p.is_file()
+    }
+    assert sorted(recollected) == sorted(committed)
+    assert recollected == committed
