@@ -85,3 +85,15 @@ training_current contains finding if {
 		"severity": "medium",
 	}
 }
+
+# No record at all is not "everyone is current": the workforce must be trained.
+# (Safe under batching: a batch is empty only when the kind holds no items.)
+training_current contains finding if {
+	count(object.get(input.evidence, "attestation.training", [])) == 0
+	finding := {
+		"control": "hipaa-164-308-a-5-i",
+		"resource": "attestation:training",
+		"message": "no training records at all; record each workforce member's HIPAA training (hipaa-cac attest training)",
+		"severity": "medium",
+	}
+}

@@ -72,3 +72,11 @@ test_null_data_and_impossible_dates_fail_closed_without_runtime_errors if {
 	some f in fs
 	contains(f.message, "no valid completed_on date")
 }
+
+test_no_training_records_at_all_is_a_finding if {
+	fs := _findings([])
+	count(fs) == 1
+	some f in fs
+	f.resource == "attestation:training"
+	startswith(f.message, "no training records at all")
+}

@@ -104,3 +104,17 @@ baa_current contains finding if {
 		"severity": "high",
 	}
 }
+
+# A business associate works under at least one BAA (with the covered entity
+# it serves); none recorded is a finding, not a pass. Safe under batching: a
+# batch is empty only when the kind holds no items.
+baa_current contains finding if {
+	count(object.get(input.evidence, "attestation.baa", [])) == 0
+	some control in baa_controls
+	finding := {
+		"control": control,
+		"resource": "attestation:baa",
+		"message": "no BAA recorded at all; record the BAAs with your covered-entity clients and subprocessors (hipaa-cac attest baa)",
+		"severity": "high",
+	}
+}

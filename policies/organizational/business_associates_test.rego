@@ -84,3 +84,12 @@ test_agreement_ends_at_the_midnight_after_its_expiry_day if {
 	midnight := 1795219200000000000 # 2026-11-21T00:00:00Z
 	count(baa_current) == 4 with input.evidence as ev with input.now_ns as midnight
 }
+
+test_no_baa_at_all_is_a_finding_for_every_control if {
+	fs := _findings([])
+	{f.control | some f in fs} == _all_controls
+	every f in fs {
+		f.resource == "attestation:baa"
+		startswith(f.message, "no BAA recorded at all")
+	}
+}
