@@ -20,6 +20,15 @@ policies: [policies]
 evidence: evidence
 ledger: .hipaa-cac/ledger.sqlite
 engine: embedded            # or: opa (with opa_url: http://127.0.0.1:8181)
+# What `hipaa-cac collect` runs (docs/collectors.md). Add your application
+# repositories as git sources, e.g.:
+#   - id: api
+#     collector: git
+#     config: {{path: ../api, github: {{repository: acme/api}}}}
+sources:
+  - id: attestations
+    collector: attestations
+    config: {{path: attestations}}
 """
 
 GITIGNORE = """\
@@ -41,11 +50,16 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # attestations are signed by their git authors
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - run: pip install hipaa-cac
       - run: hipaa-cac validate
+      - run: hipaa-cac collect
+        env:
+          HIPAA_CAC_SALT: ${{ secrets.HIPAA_CAC_SALT }}
       - run: hipaa-cac evaluate --format markdown --output "$GITHUB_STEP_SUMMARY"
 """
 
@@ -56,6 +70,8 @@ Managed with hipaa-cac. `controls/` holds the HIPAA safeguards as versioned
 YAML (bump `version` whenever you change one), `policies/` the Rego rules that
 decide them, `evidence/` what collectors and attestations recorded.
 
+    hipaa-cac attest baa     # record a BAA (attestations/; docs/attestations.md)
+    hipaa-cac collect        # run the evidence sources in hipaa-cac.yaml
     hipaa-cac validate       # controls, policies and evidence are consistent
     hipaa-cac policy test    # Rego unit tests
     hipaa-cac evaluate       # decide every control; records the run in the ledger
@@ -76,6 +92,7 @@ def scaffold(target: Path, organization: str) -> list[Path]:
         ".gitignore": GITIGNORE,
         "README.md": README.format(organization=organization),
         "evidence/.gitkeep": "",
+        "attestations/.gitkeep": "",
         ".github/workflows/hipaa-cac.yml": WORKFLOW,
     }
     for relative, text in files.items():

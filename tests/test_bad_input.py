@@ -138,3 +138,19 @@ def test_validate_reports_a_change_without_version_bump(cli, owned_repo):
     )
     file.write_text(bumped)
     assert cli("validate", "--repo", owned_repo).exit_code == 0
+
+
+def test_validate_checks_attestations_and_sources(cli, example_repo):
+    baa = example_repo / "attestations" / "baa" / "logstream.yaml"
+    original = baa.read_text()
+    baa.write_text(original.replace("signed_on: 2024-10-01", "signed_on: 2031-10-01"))
+    result = cli("validate", "--repo", example_repo)
+    assert result.exit_code == 2
+    assert "attestations/baa/logstream.yaml:" in result.stderr and "future" in result.stderr
+
+    baa.write_text(original)
+    config = example_repo / "hipaa-cac.yaml"
+    config.write_text(config.read_text().replace("paths:", "globs:"))
+    result = cli("validate", "--repo", example_repo)
+    assert result.exit_code == 2
+    assert "hipaa-cac.yaml:" in result.stderr and "sources/2/config" in result.stderr

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from hipaa_cac.attestations import load_attestations
 from hipaa_cac.cli.options import repo_option
+from hipaa_cac.collectors.sources import ready_sources
 from hipaa_cac.engines.embedded import EmbeddedEngine
 from hipaa_cac.evidence import EvidenceStore
 from hipaa_cac.inputs import load_inputs
@@ -20,10 +22,16 @@ from hipaa_cac.validation import unbumped_versions
 @repo_option
 def validate(repo: Path) -> None:
     """Check config, controls (schema), policies (compile, METADATA), their
-    cross-references, evidence files, and that no recorded control changed
-    without a version bump."""
+    cross-references, evidence sources and files, attestations, and that no
+    recorded control changed without a version bump."""
     inputs = load_inputs(repo)
     EmbeddedEngine().load(inputs.library)
+    sources = ready_sources(inputs.config)
+    attestations = 0
+    for ready in sources:
+        if ready.collector.name == "attestations":
+            folder = repo / ready.source.config.get("path", "attestations")
+            attestations += len(load_attestations(folder, repo))
     collections = EvidenceStore(inputs.config.evidence, display_root=repo).collections()
     problems: list[str] = []
     if inputs.config.ledger.exists():
@@ -39,5 +47,6 @@ def validate(repo: Path) -> None:
         sys.exit(2)
     click.echo(
         f"ok: {len(inputs.catalog)} controls, {len(inputs.library.rules)} rules, "
-        f"{len(inputs.library.tests)} policy tests, {len(collections)} evidence collections"
+        f"{len(inputs.library.tests)} policy tests, {len(sources)} sources, "
+        f"{attestations} attestations, {len(collections)} evidence collections"
     )
