@@ -8,18 +8,23 @@ import subprocess
 from pathlib import Path
 
 
-def git(repo: Path, *args: str, date: str = "2026-11-01T10:00:00Z") -> str:
+def git(
+    repo: Path, *args: str, author: str = "Test Dev", date: str | None = "2026-11-01T10:00:00Z"
+) -> str:
+    """Run git in `repo` as `author` (email: first name @example.com); `date`
+    None leaves git's clock alone."""
+    email = f"{author.split()[0].lower()}@example.com"
     env = {
         **os.environ,
-        "GIT_AUTHOR_NAME": "Test Dev",
-        "GIT_AUTHOR_EMAIL": "dev@example.test",
-        "GIT_COMMITTER_NAME": "Test Dev",
-        "GIT_COMMITTER_EMAIL": "dev@example.test",
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": email,
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": os.devnull,
     }
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     done = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", *args],
         cwd=repo,

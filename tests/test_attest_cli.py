@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from git_repos import git as run_git
 
 from hipaa_cac.attestations import Signature, load_attestation, load_attestations
 from hipaa_cac.attestations.signature import public_key_pem
@@ -174,22 +175,7 @@ def test_training_appends_to_the_log_keeping_comments(
 
 
 def git(repo: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Dana Reyes",
-        "GIT_AUTHOR_EMAIL": "dana@example.com",
-        "GIT_COMMITTER_NAME": "Dana Reyes",
-        "GIT_COMMITTER_EMAIL": "dana@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(repo.parent),
-    }
-    subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=repo,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    run_git(repo, *args, author="Dana Reyes", date=None)
 
 
 def test_in_git_the_commit_signs(run: Callable[..., Result], tmp_path: Path) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from git_repos import git as run_git
 
 from hipaa_cac.attestations import (
     Attestation,
@@ -346,27 +345,8 @@ def test_missing_signer_outside_git(tmp_path: Path) -> None:
     )
 
 
-def git(repo: Path, *args: str, author: str = "Dana Reyes", date: str = "") -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": author,
-        "GIT_AUTHOR_EMAIL": f"{author.split()[0].lower()}@example.com",
-        "GIT_COMMITTER_NAME": "CI",
-        "GIT_COMMITTER_EMAIL": "ci@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(repo.parent),
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = date
-    done = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
+def git(repo: Path, *args: str, author: str = "Dana Reyes", date: str | None = None) -> str:
+    return run_git(repo, *args, author=author, date=date)
 
 
 def test_signer_is_the_git_author_of_the_last_change(tmp_path: Path) -> None:
