@@ -11,6 +11,9 @@ from click.testing import CliRunner, Result
 
 from hipaa_cac.cli import main
 
+# The moto server fixtures (`aws`, `moto_server`) for the AWS collector tests.
+pytest_plugins = ["moto_server"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "telehealth"
 AS_OF = "2026-11-20T12:00:00Z"

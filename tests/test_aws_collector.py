@@ -1,0 +1,47 @@
+"""The AWS collector's frame against a real moto server: accounts, regions,
+tasks, and faults recorded as gaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from moto_server import MOTO_ACCOUNT, MotoServer
+
+from hipaa_cac.collectors.aws import AwsCollector
+from hipaa_cac.collectors.base import CollectContext, Gap, Observation, Record
+from hipaa_cac.fingerprint import fingerprinter
+
+NOW = datetime(2026, 11, 20, 6, tzinfo=UTC)
+
+
+def collect(tmp_path: Path, **config: object) -> list[Record]:
+    context = CollectContext(root=tmp_path, now=NOW, fingerprint=fingerprinter(b"s"))
+    return list(AwsCollector().collect(config, context))
+
+
+def test_account_and_regions(aws: MotoServer, tmp_path: Path) -> None:
+    records = collect(tmp_path, regions=["us-east-1", "eu-west-1"], services=[])
+    assert records == [
+        Observation(
+            "aws.account",
+            f"arn:aws:iam::{MOTO_ACCOUNT}:root",
+            {"account_id": MOTO_ACCOUNT, "regions": ["us-east-1", "eu-west-1"]},
+        )
+    ]
+
+
+def test_all_enabled_regions_by_default(aws: MotoServer, tmp_path: Path) -> None:
+    (account,) = collect(tmp_path, services=[])
+    assert isinstance(account, Observation)
+    assert "us-east-1" in account.data["regions"] and len(account.data["regions"]) > 10
+
+
+def test_unreachable_endpoint_is_a_gap_for_every_kind(
+    aws: MotoServer, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
+    records = collect(tmp_path, regions=["us-east-1"])
+    assert records and all(isinstance(r, Gap) for r in records)
+    assert {r.kind for r in records} == set(AwsCollector.kinds)
+    assert all("cannot reach the endpoint" in r.error for r in records if isinstance(r, Gap))
