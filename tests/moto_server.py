@@ -55,6 +55,23 @@ class MotoServer:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
         urllib.request.urlopen(request, timeout=10).close()
 
+    def enforce_iam(self) -> None:
+        """From now on every request is authorized against moto's IAM, as AWS does."""
+        self._reset_auth("0")
+
+    def stop_enforcing_iam(self) -> None:
+        self._reset_auth("inf")
+
+    def _reset_auth(self, count: str) -> None:
+        request = urllib.request.Request(
+            f"{self.url}/moto-api/reset-auth",
+            data=count.encode(),
+            method="POST",
+            # Flask leaves form-encoded bodies out of request.data.
+            headers={"Content-Type": "text/plain"},
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+
     def environment(self) -> dict[str, str]:
         return {
             "AWS_ENDPOINT_URL": self.url,
@@ -84,6 +101,7 @@ def moto_server() -> Iterator[MotoServer]:
 @pytest.fixture
 def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     """A fresh emulated AWS account, with this process's boto3 pointed at it."""
+    moto_server.stop_enforcing_iam()
     moto_server.reset()
     for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)

@@ -3,9 +3,11 @@ tasks, and faults recorded as gaps."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import boto3
 from moto_server import MOTO_ACCOUNT, MotoServer
 
 from hipaa_cac.collectors.aws import AwsCollector
@@ -45,3 +47,34 @@ def test_unreachable_endpoint_is_a_gap_for_every_kind(
     assert records and all(isinstance(r, Gap) for r in records)
     assert {r.kind for r in records} == set(AwsCollector.kinds)
     assert all("cannot reach the endpoint" in r.error for r in records if isinstance(r, Gap))
+
+
+def test_a_denied_call_is_a_gap_naming_the_permission(
+    aws: MotoServer, tmp_path: Path, monkeypatch
+) -> None:
+    iam = boto3.client("iam")
+    iam.create_user(UserName="narrow")
+    only_sts = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}],
+    }
+    iam.put_user_policy(UserName="narrow", PolicyName="p", PolicyDocument=json.dumps(only_sts))
+    key = iam.create_access_key(UserName="narrow")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN")
+    aws.enforce_iam()
+    try:
+        records = collect(tmp_path)  # regions not configured: needs ec2:DescribeRegions
+    finally:
+        aws.stop_enforcing_iam()
+    assert records and all(isinstance(r, Gap) for r in records)
+    (message,) = {r.error for r in records if isinstance(r, Gap)}
+    assert message.startswith("AccessDenied on ec2:DescribeRegions")
+    assert "grant ec2:DescribeRegions" in message and key["SecretAccessKey"] not in message
+
+
+def test_an_unknown_profile_is_a_gap(aws: MotoServer, tmp_path: Path) -> None:
+    records = collect(tmp_path, profile="does-not-exist")
+    assert records and all(isinstance(r, Gap) for r in records)
+    assert "ProfileNotFound" in {r.error for r in records if isinstance(r, Gap)}.pop()

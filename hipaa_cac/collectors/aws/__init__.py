@@ -70,12 +70,15 @@ class AwsCollector:
         wanted = set(config.get("services") or [s.name for s in all_services()])
         chosen = [s for s in all_services() if s.name in wanted]
         try:
-            found = targets(base_session(config), config)
-        except Exception as exc:
-            message = fault_message(exc, "sts", "the configured accounts")
+            base = base_session(config)
+        except Exception as exc:  # e.g. a profile that does not exist
+            base, failures = None, [fault_message(exc, "sts", "the configured credentials")]
+        found: list[AwsTarget] = []
+        if base is not None:
+            found, failures = targets(base, config)
+        for message in failures:
             for kind in self.kinds:
                 yield Gap(kind, message)
-            return
         tasks = [
             (target, service, region)
             for target in found

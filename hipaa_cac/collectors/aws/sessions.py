@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from hipaa_cac.collectors.aws.faults import fault_message
 from hipaa_cac.collectors.aws.target import HOME_REGION, AwsTarget
 
 
@@ -20,18 +21,25 @@ def base_session(config: Mapping[str, Any]) -> boto3.Session:
     return boto3.Session(profile_name=config.get("profile"), region_name=HOME_REGION)
 
 
-def targets(base: boto3.Session, config: Mapping[str, Any]) -> list[AwsTarget]:
-    """One target per account. Raises botocore errors (the caller records them)."""
-    accounts = config.get("accounts") or [{}]
-    found = []
-    for account in accounts:
-        session = _assume(base, account) if "role_arn" in account else base
-        identity = session.client("sts").get_caller_identity()
-        partition = identity["Arn"].split(":")[1]
-        probe = AwsTarget(session, identity["Account"], partition, ())
-        regions = tuple(config.get("regions") or _enabled_regions(probe))
+def targets(base: boto3.Session, config: Mapping[str, Any]) -> tuple[list[AwsTarget], list[str]]:
+    """One target per reachable account, and a fault message per account that
+    could not be reached (the others are still collected)."""
+    found, failures = [], []
+    for account in config.get("accounts") or [{}]:
+        where = account.get("role_arn", "the credentials' account")
+        service = "sts"
+        try:
+            session = _assume(base, account) if "role_arn" in account else base
+            identity = session.client("sts").get_caller_identity()
+            partition = identity["Arn"].split(":")[1]
+            probe = AwsTarget(session, identity["Account"], partition, ())
+            service = "ec2"
+            regions = tuple(config.get("regions") or _enabled_regions(probe))
+        except Exception as exc:
+            failures.append(fault_message(exc, service, where))
+            continue
         found.append(AwsTarget(session, identity["Account"], partition, regions))
-    return found
+    return found, failures
 
 
 def _assume(base: boto3.Session, account: Mapping[str, Any]) -> boto3.Session:
