@@ -5,10 +5,10 @@ API responses. Before any of that reaches a terminal, a log or the ledger it
 goes through `redact` (text) or `redact_mapping` (JSON-like data), which swap
 what looks like a credential for a marker:
 
-    https://ci:hunter2@git.example.com   ->  https://[REDACTED]@git.example.com
-    Authorization: Bearer eyJhbGciOi...  ->  Authorization: Bearer [REDACTED:Authorization]
-    ?X-Amz-Signature=9f86d0...           ->  ?X-Amz-Signature=[REDACTED:X-Amz-Signature]
-    key = "AKIA..."                      ->  key = "[REDACTED:AWS Access Key]"
+    https://{user}:{password}@git.example.com  ->  https://[REDACTED]@git.example.com
+    Authorization: Bearer eyJhbGciOi...        ->  Authorization: Bearer [REDACTED:Authorization]
+    ?X-Amz-Signature=9f86d0...                 ->  ?X-Amz-Signature=[REDACTED:X-Amz-Signature]
+    key = "AKIA..."                            ->  key = "[REDACTED:AWS Access Key]"
 
 What counts as a credential: the token formats detect-secrets knows (its
 plugins), plus shapes it does not cover in free text: URL userinfo,
@@ -26,30 +26,55 @@ evidence.
 
 Markers already in the text are never redacted again, so redaction is
 idempotent: redact(redact(x)) == redact(x).
+
+This module is also where detect-secrets' plugins are run over a line
+(`plugin_matches`) for hipaa_cac.detect.secrets: it is the bottom layer, since
+git errors are redacted and redaction therefore cannot import detection.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from typing import Any, cast
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
-from detect_secrets.plugins.keyword import QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, KeywordDetector
-
-# Off for redaction: see the module docstring.
-_EXCLUDED_PLUGINS = frozenset(
-    {"Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector"}
+from detect_secrets.plugins.keyword import (
+    DENYLIST,
+    QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
+    KeywordDetector,
 )
 
 # detect-secrets' default plugin set is every plugin class it ships.
 _DEFAULT_PLUGINS: Mapping[str, type[BasePlugin]] = get_mapping_from_secret_type_to_class()
-_PLUGINS: tuple[BasePlugin, ...] = tuple(
-    plugin_class()
-    for plugin_class in _DEFAULT_PLUGINS.values()
-    if plugin_class.__name__ not in _EXCLUDED_PLUGINS
-)
+
+# Off for redaction and detection: see the module docstring and hipaa_cac.detect.secrets.
+NOISY_PLUGINS = frozenset({"Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector"})
+
+
+def default_plugins(excluding: frozenset[str] = NOISY_PLUGINS) -> tuple[BasePlugin, ...]:
+    """detect-secrets' default plugins, with default settings, but those named in `excluding`."""
+    return tuple(
+        plugin_class()
+        for plugin_class in _DEFAULT_PLUGINS.values()
+        if plugin_class.__name__ not in excluding
+    )
+
+
+# Plugin objects hold only compiled patterns, so one set serves every thread.
+_PLUGINS = default_plugins()
+
+# Plugins whose pattern captures only the token's prefix, which detect-secrets
+# then reports in its place: "ghp" for every GitHub token, and nothing at all
+# for a GitLab "glcbt-" token without the optional group (Yelp/detect-secrets#858).
+# For these the whole match is the token.
+_WHOLE_MATCH = frozenset({"GitHubTokenDetector", "GitLabTokenDetector"})
+
+# JwtTokenDetector's pattern ends lazily (`[...]*?`), so it stops before the
+# signature; the token runs on to the end of these characters.
+_TOKEN_TAIL = {"JwtTokenDetector": re.compile(r"[A-Za-z0-9_=+/.-]*")}
 
 _MARKER = re.compile(r"\[REDACTED(?::[^\]\n]*)?\]")
 
@@ -95,7 +120,8 @@ _PAIR = re.compile(
 )
 _NOT_A_VALUE = frozenset({"", "null", "none", "nil", "true", "false"})
 
-# Identifiers that look like values of secret-named keys but are not secrets.
+# `secret_arn = "arn:aws:secretsmanager:...:secret:db"`: KeywordDetector's kind
+# of match, but an ARN names a resource; it grants nothing.
 _ARN = re.compile(r"arn:[\w-]+:[\w-]+:")
 
 _SECRET_KEY_WORDS: tuple[tuple[str, ...], ...] = (
@@ -117,8 +143,11 @@ _KEY_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 _Span = tuple[int, int, str]
 
-_WINDOW = 2048
-_OVERLAP = 512
+# See _keyword_parts.
+_KEYWORD_HINT = re.compile("|".join(DENYLIST), re.IGNORECASE)
+_LONG_WORD = re.compile(r"(?<!\w)\w{256,}")
+_WINDOW = 512
+_OVERLAP = 256
 
 
 def redact(text: str) -> str:
@@ -147,6 +176,11 @@ def redact_mapping(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_mapping(item) for item in value]
     return value
+
+
+def is_arn(value: str) -> bool:
+    """Whether `value` is an Amazon Resource Name (an identifier, never a credential)."""
+    return bool(_ARN.match(value))
 
 
 def is_secret_key(key: str) -> bool:
@@ -194,7 +228,7 @@ def _candidate_spans(text: str) -> Iterator[_Span]:
     for match in _PAIR.finditer(text):
         group = next(g for g in (3, 4, 5) if match.group(g) is not None)
         value = match.group(group)
-        if value.lower() not in _NOT_A_VALUE and not _ARN.match(value):
+        if value.lower() not in _NOT_A_VALUE and not is_arn(value):
             yield match.start(group), match.end(group), match.group(2)
     yield from _plugin_spans(text)
 
@@ -202,60 +236,101 @@ def _candidate_spans(text: str) -> Iterator[_Span]:
 def _plugin_spans(text: str) -> Iterator[_Span]:
     offset = 0
     for line in text.split("\n"):
-        for plugin in _PLUGINS:
-            parts = _windows(line) if isinstance(plugin, KeywordDetector) else [(0, line)]
-            for base, part in parts:
-                values = {v for v in plugin.analyze_string(part) if v and not _ARN.match(v)}
-                for start, end in _value_positions(plugin, part, values) if values else ():
-                    yield offset + base + start, offset + base + end, str(plugin.secret_type)
+        for plugin, start, end in plugin_matches(line, _PLUGINS):
+            if not _ARN.match(line, start):
+                yield offset + start, offset + end, str(plugin.secret_type)
         offset += len(line) + 1
 
 
-def _windows(line: str) -> Iterator[tuple[int, str]]:
-    """`line` as overlapping (offset, window) pieces when it is long.
+def plugin_matches(
+    line: str,
+    plugins: Iterable[BasePlugin],
+    keyword_regexes: Mapping[re.Pattern[str], int] = QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
+) -> Iterator[tuple[BasePlugin, int, int]]:
+    """(plugin, start, end) of each secret detect-secrets' `plugins` report in `line`.
 
-    KeywordDetector's regexes take cubic time on a long word that repeats its
-    keywords ("api_keyapi_key..."): 14 kB of that takes 25 s in one piece and
-    under a second in windows. The overlap keeps any `name = "value"` shorter
-    than it whole in one window.
+    Plugins report values, not where they are, and a value can be short
+    (BasicAuthDetector reports "p" for `https://ci:p@ss@host`), so each plugin's
+    own patterns are rerun for positions and the matches it reported are kept.
+    `keyword_regexes` are KeywordDetector's patterns for the file type
+    (`detect_secrets.plugins.keyword.REGEX_BY_FILETYPE`). No filters are applied.
+
+    Whole tokens where detect-secrets reports part of one: see _WHOLE_MATCH
+    and _TOKEN_TAIL.
     """
-    if len(line) <= _WINDOW:
-        yield 0, line
+    for plugin in plugins:
+        kind = _kind(type(plugin))
+        if kind is KeywordDetector:
+            yield from _keyword_matches(cast(KeywordDetector, plugin), line, keyword_regexes)
+        elif kind is RegexBasedDetector:
+            yield from _regex_matches(cast(RegexBasedDetector, plugin), line)
+        else:
+            # A plugin of a kind we do not know the patterns of: every occurrence.
+            for value in {value for value in plugin.analyze_string(line) if value}:
+                for match in re.finditer(re.escape(value), line):
+                    yield plugin, match.start(), match.end()
+
+
+@cache
+def _kind(plugin_class: type[BasePlugin]) -> type[BasePlugin]:
+    """Which of our ways to read `plugin_class` applies (isinstance on ABCs is slow per line)."""
+    for kind in (KeywordDetector, RegexBasedDetector):
+        if issubclass(plugin_class, kind):
+            return kind
+    return BasePlugin
+
+
+def _regex_matches(plugin: RegexBasedDetector, line: str) -> Iterator[tuple[BasePlugin, int, int]]:
+    name = type(plugin).__name__
+    whole = name in _WHOLE_MATCH
+    tail = _TOKEN_TAIL.get(name)
+    # analyze_string, not our regex run, decides: some plugins validate (JWT decodes).
+    reported = set() if whole else {value for value in plugin.analyze_string(line) if value}
+    if not whole and not reported:
         return
-    for start in range(0, len(line) - _OVERLAP, _WINDOW - _OVERLAP):
-        yield start, line[start : start + _WINDOW]
-
-
-def _value_positions(plugin: BasePlugin, line: str, values: set[str]) -> Iterator[tuple[int, int]]:
-    """Where in `line` the plugin found `values`.
-
-    Plugins report values, not positions, and replacing every occurrence of a
-    value is wrong when it is short: BasicAuthDetector reports "p" for
-    `https://ci:p@ss@host`. So rerun the plugin's own patterns for positions and
-    keep the matches it reported.
-    """
-    patterns: list[tuple[re.Pattern[str], int | None]]
-    if isinstance(plugin, RegexBasedDetector):
-        patterns = [(regex, None) for regex in plugin.denylist]
-    elif isinstance(plugin, KeywordDetector):
-        patterns = list(QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP.items())
-    else:
-        # A plugin type we do not know the patterns of: every occurrence.
-        for value in values:
-            for match in re.finditer(re.escape(value), line):
-                yield match.span()
-        return
-    for regex, group in patterns:
+    for regex in plugin.denylist:
         for match in regex.finditer(line):
-            if group is not None:
-                groups = [group]
-            elif match.re.groups:
-                groups = [number for number in range(1, match.re.groups + 1) if match.group(number)]
+            if whole or not match.re.groups:
+                numbers = [0]
             else:
-                groups = [0]
-            for number in groups:
-                if match.group(number) in values:
-                    yield match.span(number)
+                numbers = [n for n in range(1, match.re.groups + 1) if match.group(n)]
+            for number in numbers:
+                if whole or match.group(number) in reported:
+                    end = match.end(number)
+                    if tail is not None and (rest := tail.match(line, end)):
+                        end = rest.end()
+                    yield plugin, match.start(number), end
+
+
+def _keyword_matches(
+    plugin: KeywordDetector, line: str, regexes: Mapping[re.Pattern[str], int]
+) -> Iterator[tuple[BasePlugin, int, int]]:
+    if not _KEYWORD_HINT.search(line):
+        return  # every keyword pattern holds one of these words; most lines have none
+    for base, part in _keyword_parts(line):
+        reported = {
+            value
+            for value in plugin.analyze_string(part, denylist_regex_to_group=dict(regexes))
+            if value
+        }
+        for regex, group in regexes.items() if reported else ():
+            for match in regex.finditer(part):
+                if match.group(group) in reported:
+                    yield plugin, base + match.start(group), base + match.end(group)
+
+
+def _keyword_parts(line: str) -> list[tuple[int, str]]:
+    """`line` as (offset, piece) for KeywordDetector: whole, or in overlapping windows.
+
+    KeywordDetector's regexes take time (keywords in a word) x (word length) on
+    each word: 14 kB of "api_keyapi_key..." takes 25 s. Such a line is read in
+    windows (under 2 s); any other line whole, exactly as detect-secrets reads it.
+    The overlap keeps a `name = "value"` shorter than it whole in one window.
+    """
+    if not any(len(_KEYWORD_HINT.findall(word)) > 2 for word in _LONG_WORD.findall(line)):
+        return [(0, line)]
+    step = _WINDOW - _OVERLAP
+    return [(start, line[start : start + _WINDOW]) for start in range(0, len(line), step)]
 
 
 def _outside(span: _Span, markers: list[tuple[int, int]]) -> Iterator[_Span]:

@@ -8,6 +8,7 @@ would look like one (a PEM header) are built by concatenation.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import random
 import string
@@ -21,7 +22,7 @@ import pytest
 from detect_secrets.settings import transient_settings
 
 from hipaa_cac.detect import Detection
-from hipaa_cac.detect.gitcmd import GitError, run_git
+from hipaa_cac.detect.gitcmd import GitError, iter_git_lines, run_git
 from hipaa_cac.detect.secrets import PLUGINS, HistoryDetection, scan_history, scan_text
 from hipaa_cac.fingerprint import fingerprinter
 
@@ -286,6 +287,21 @@ def test_git_errors_are_redacted(tmp_path: Path) -> None:
     assert "'[REDACTED:GitHub Token]': unknown revision" in str(raised.value)
 
 
+def test_iter_git_lines_streams_stops_and_fails(
+    history: tuple[Repo, dict[str, str], dict[str, str]],
+) -> None:
+    repo, _, commits = history
+
+    assert list(iter_git_lines(repo.root, "rev-parse", "HEAD")) == [
+        commits["merge"].encode() + b"\n"
+    ]
+    lines = iter_git_lines(repo.root, "log", "--all", "--patch")
+    assert next(lines).startswith(b"commit ")
+    lines.close()  # stops git without an error
+    with pytest.raises(GitError, match=r"git log failed .*exit 128.*no-such-ref"):
+        list(iter_git_lines(repo.root, "log", "no-such-ref"))
+
+
 def test_run_git_ignores_an_inherited_git_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -354,6 +370,27 @@ def test_text_private_keys_fingerprint_the_whole_block() -> None:
         (10, "Private Key", FP(second)),
     ]
     assert scan_text("other/key.pem", first, FP)[0].fingerprint == FP(first)
+
+
+def test_text_fingerprints_whole_tokens() -> None:
+    # detect-secrets itself reports "ghp" for every GitHub token and a JWT
+    # without its signature; fingerprints must tell tokens apart.
+    claims = ".".join(
+        base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+        for part in ({"alg": "HS256", "typ": "JWT"}, {"sub": "1234"})
+    )
+    signatures = [base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=") for _ in "ab"]
+    tokens = [github_token(), github_token(), *(f"{claims}.{sig}" for sig in signatures)]
+    text = "\n".join(f'value_{index} = "{token}"' for index, token in enumerate(tokens))
+
+    found = scan_text("tokens.py", text, FP)
+
+    assert [(d.line, d.category, d.fingerprint) for d in found] == [
+        (1, "GitHub Token", FP(tokens[0])),
+        (2, "GitHub Token", FP(tokens[1])),
+        (3, "JSON Web Token", FP(tokens[2])),
+        (4, "JSON Web Token", FP(tokens[3])),
+    ]
 
 
 def test_text_skips_lock_files_and_holds_no_value() -> None:

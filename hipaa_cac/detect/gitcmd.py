@@ -80,11 +80,13 @@ def iter_git_lines(repo: Path, *args: str) -> Iterator[bytes]:
         except OSError as error:
             raise GitError(redact(f"cannot run git: {error}")) from None
         assert process.stdout is not None  # PIPE was asked for
+        finished = False
         try:
             yield from process.stdout
+            finished = True
         finally:
             process.stdout.close()
-            if process.poll() is None:
+            if not finished:  # the caller stopped reading: git need not go on
                 process.kill()
             returncode = process.wait()
         if returncode != 0:

@@ -21,16 +21,24 @@ Plugins: detect-secrets' default set (every plugin it ships) minus three:
   limit of 3.0), and no limit separates those from a hex API secret;
 - IPPublicDetector: a public IP address is not a credential.
 
-Filters: detect-secrets' defaults (its `Settings.clear`), with one change:
-`is_indirect_reference` drops a whole line for every plugin in detect-secrets,
-so `s3 = boto3.client("s3", aws_access_key_id="AKIA...")` is never reported.
-Here it applies only to KeywordDetector, whose guesses it was written for;
-a string in a provider's own token format is reported wherever it sits.
+Filters: detect-secrets' defaults (its `Settings.clear`), with two changes:
+
+- `is_indirect_reference` drops a whole line for every plugin in
+  detect-secrets, so `s3 = boto3.client("s3", aws_access_key_id="AKIA...")` is
+  never reported. Here it applies only to KeywordDetector, whose guesses it was
+  written for; a string in a provider's own token format is reported wherever
+  it sits.
+- an ARN is never a secret (`secret_arn = "arn:aws:secretsmanager:..."` is
+  KeywordDetector's most common false positive in infrastructure code).
+
 `pragma: allowlist secret` (and `pragma: allowlist nextline secret` on the
 line above) silences a line as in detect-secrets.
 
-Private keys: the plugin's "secret" is the BEGIN line (`BEGIN RSA PRIVATE KEY`),
-the same for every RSA key, so we fingerprint the whole block, BEGIN to END.
+Fingerprints are of the whole token (see `hipaa_cac.redact.plugin_matches`):
+detect-secrets reports "ghp" for every GitHub token and a JWT without its
+signature. For a private key the plugin reports the PEM header's words (BEGIN,
+the key type, PRIVATE KEY), the same for every RSA key, so the fingerprint is
+of the whole block, BEGIN to END.
 """
 
 from __future__ import annotations
@@ -41,7 +49,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.filters.allowlist import is_line_allowlisted
 from detect_secrets.filters.heuristic import (
     is_indirect_reference,
@@ -57,10 +64,8 @@ from detect_secrets.filters.heuristic import (
 )
 from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
 from detect_secrets.plugins.keyword import (
-    DENYLIST,
     QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
     REGEX_BY_FILETYPE,
-    KeywordDetector,
 )
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 from detect_secrets.util.code_snippet import CodeSnippet
@@ -69,29 +74,39 @@ from detect_secrets.util.filetype import determine_file_type
 from hipaa_cac.detect import Detection
 from hipaa_cac.detect.gitcmd import iter_git_lines, run_git
 from hipaa_cac.durations import format_timestamp
+from hipaa_cac.redact import NOISY_PLUGINS, default_plugins, is_arn, plugin_matches
 
 RULE = "secret"
 
-_EXCLUDED_PLUGINS = frozenset(
-    {"Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector"}
-)
-_DEFAULT_PLUGINS: Mapping[str, type[BasePlugin]] = get_mapping_from_secret_type_to_class()
 # Plugin objects hold only compiled patterns, so one set serves every thread.
-PLUGINS: tuple[BasePlugin, ...] = tuple(
-    plugin_class()
-    for plugin_class in _DEFAULT_PLUGINS.values()
-    if plugin_class.__name__ not in _EXCLUDED_PLUGINS
-)
-
-_KEYWORD_HINT = re.compile("|".join(DENYLIST), re.IGNORECASE)
-
-_WINDOW = 2048
-_OVERLAP = 512
+PLUGINS: tuple[BasePlugin, ...] = default_plugins(excluding=NOISY_PLUGINS)
 
 _PRIVATE_KEY = str(PrivateKeyDetector.secret_type)
-_KEY_END = re.compile(r"END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?|^Private-MAC:[^\n]*", re.MULTILINE)
+_KEY_END = re.compile(r"END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)? ?-*|^Private-MAC:[^\n]*", re.MULTILINE)
 _MAX_KEY_LINES = 200
 
+_LOG_ARGS = (
+    # Pin what user config could change about the output we parse.
+    *("-c", "core.quotepath=false", "-c", "diff.noprefix=false"),
+    *("-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"),
+    "log",
+    "--all",
+    "--date-order",
+    "--reverse",
+    "--patch",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-renames",
+    "--no-relative",
+    "--diff-merges=first-parent",
+    # One line of context: the line above an added line, for `pragma:
+    # allowlist nextline secret`.
+    "--unified=1",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--format=%x01%H %ct",
+)
 # git prints this (commit sha, committer time) before each commit's diff; \x01
 # cannot start a diff line.
 _COMMIT_MARK = b"\x01"
@@ -168,12 +183,14 @@ def _scan_block(
     """Detections on lines[i] for i in `wanted`; lines[0] is line number `first`."""
     if is_non_text_file(path) or is_lock_file(path) or is_swagger_file(path):
         return []
+    # What KeywordDetector.analyze_line does: the file type picks the regexes.
+    keyword_regexes = REGEX_BY_FILETYPE.get(
+        determine_file_type(path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP
+    )
     found: dict[tuple[int, str, str], Detection] = {}
     for index in wanted:
         line = lines[index].rstrip()
-        hits = [
-            (plugin, value) for plugin in PLUGINS for value in _secrets_in_line(plugin, path, line)
-        ]
+        hits = _secrets_in_line(line, keyword_regexes)
         # Checked only when there is something to silence: it costs a dozen regexes.
         if not hits or _allowlisted(path, lines, index, line):
             continue
@@ -191,25 +208,14 @@ def _allowlisted(path: str, lines: Sequence[str], index: int, line: str) -> bool
     return bool(is_line_allowlisted(path, line, CodeSnippet([previous, line], 0, 1)))
 
 
-def _secrets_in_line(plugin: BasePlugin, path: str, line: str) -> Iterator[str]:
-    """The values `plugin` finds in `line` that detect-secrets' filters let through."""
-    if isinstance(plugin, KeywordDetector):
-        if not _KEYWORD_HINT.search(line):
-            # Every keyword regex contains one of these words; most lines have none.
-            return
-        # What KeywordDetector.analyze_line does: the file type picks the regexes.
-        regexes = REGEX_BY_FILETYPE.get(
-            determine_file_type(path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP
-        )
-        values: Iterable[str] = [
-            value
-            for _, part in _windows(line)
-            for value in plugin.analyze_string(part, denylist_regex_to_group=regexes)
-        ]
-    else:
-        values = plugin.analyze_string(line)
-    trusts_format = isinstance(plugin, RegexBasedDetector)
-    for value in set(values):
+def _secrets_in_line(
+    line: str, keyword_regexes: Mapping[re.Pattern[str], int]
+) -> list[tuple[BasePlugin, str]]:
+    """(plugin, value) for what the plugins find in `line` and detect-secrets' filters keep."""
+    found: dict[tuple[str, str], tuple[BasePlugin, str]] = {}
+    for plugin, start, end in plugin_matches(line, PLUGINS, keyword_regexes):
+        value = line[start:end]
+        trusts_format = isinstance(plugin, RegexBasedDetector)
         if not (
             is_sequential_string(value)
             or is_potential_uuid(value)
@@ -218,32 +224,24 @@ def _secrets_in_line(plugin: BasePlugin, path: str, line: str) -> Iterator[str]:
             or is_prefixed_with_dollar_sign(value)
             or is_not_alphanumeric_string(value)
             or (not trusts_format and is_indirect_reference(line))
+            or is_arn(value)
         ):
-            yield value
-
-
-def _windows(line: str) -> Iterator[tuple[int, str]]:
-    """`line` as overlapping (offset, window) pieces when it is long.
-
-    KeywordDetector's regexes take cubic time on a long word that repeats its
-    keywords ("api_keyapi_key..."): 14 kB of that takes 25 s in one piece and
-    under a second in windows; a commit must not be able to stall the scan.
-    The overlap keeps any `name = "value"` shorter than it whole in one window.
-    """
-    if len(line) <= _WINDOW:
-        yield 0, line
-        return
-    for start in range(0, len(line) - _OVERLAP, _WINDOW - _OVERLAP):
-        yield start, line[start : start + _WINDOW]
+            found.setdefault((type(plugin).__name__, value), (plugin, value))
+    return list(found.values())
 
 
 def _private_key_block(lines: Sequence[str], index: int, marker: str) -> str:
-    """From the BEGIN marker to the END line, each line stripped; the marker's line if no END."""
+    """The key from its BEGIN line to its END line, each line stripped.
+
+    Only the marker's line when there is no END: a partial key's other lines
+    could be anything.
+    """
     tail = "\n".join(line.strip() for line in lines[index : index + _MAX_KEY_LINES])
-    start = tail.find(marker)
-    end = _KEY_END.search(tail, start + len(marker))
+    found = tail.find(marker)
+    start = len(tail[:found].rstrip("- "))  # back to the header's leading dashes
+    end = _KEY_END.search(tail, found + len(marker))
     if end is None:
-        line_end = tail.find("\n", start)
+        line_end = tail.find("\n", found)
         return tail[start:] if line_end == -1 else tail[start:line_end]
     return tail[start : end.end()]
 
@@ -262,28 +260,7 @@ def _detection(path: str, key: tuple[int, str, str], plugin: BasePlugin) -> Dete
 
 def _added_hunks(repo: Path, max_commits: int | None) -> Iterator[tuple[str, str, str, _Hunk]]:
     """(commit, committed_at, path, hunk) for each hunk that adds lines, oldest commit first."""
-    args = [
-        # Pin what user config could change about the output we parse.
-        *("-c", "core.quotepath=false", "-c", "diff.noprefix=false"),
-        *("-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"),
-        "log",
-        "--all",
-        "--date-order",
-        "--reverse",
-        "--patch",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-renames",
-        "--no-relative",
-        "--diff-merges=first-parent",
-        # One line of context: the line above an added line, for `pragma:
-        # allowlist nextline secret`.
-        "--unified=1",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
-        "--format=%x01%H %ct",
-    ]
+    args = list(_LOG_ARGS)
     if max_commits is not None:
         args.append(f"--max-count={max_commits}")
     commit = committed_at = ""
@@ -341,7 +318,7 @@ def _new_path(field: bytes) -> str | None:
 
 def _unquote(field: bytes) -> bytes:
     """git's C-style quoting: `"b/a\\tb\\303\\251"` -> b'b/a\\tb\\xc3\\xa9'."""
-    body = field.strip()[1:-1]
+    body = field.rstrip(b"\t")[1:-1]
     out = bytearray()
     index = 0
     while index < len(body):
