@@ -40,15 +40,14 @@ give context, and a name under a patient object counts.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from hipaa_cac.detect import Detection
+from hipaa_cac.detect import safe_harbor_values as values
 from hipaa_cac.detect.phi_terms import is_patient_object, phi_category
 
 
@@ -58,13 +57,6 @@ class _Hit(NamedTuple):
     message: str
 
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE = (
-    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}"
-    rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
-)
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%b %d %Y", "%d %b %Y")
-_MONTH_WORD = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*")
 _SEP = r"""(?:(?<=\#)|(?!\w))\.?["']?\s*[:=#]?\s*["']?"""
 _ID = r"(?P<v>[A-Za-z0-9][A-Za-z0-9-]{3,})"
 _NUMBER = r"[ _-]?(?:number|num|no|\#)"
@@ -76,7 +68,7 @@ _CONTEXTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"dob|d\.o\.b|date[ _-]?of[ _-]?birth|birth[ _-]?date|birthday|born(?:[ _-]on)?"
             r"|admi(?:ssion|tted|t)(?:[ _-]?(?:date|on))?|discharged?(?:[ _-]?(?:date|on))?"
             r"|date[ _-]?of[ _-]?death|death[ _-]?date|died(?:[ _-]on)?|deceased(?:[ _-]on)?|dod",
-            rf"(?P<v>{_DATE})",
+            rf"(?P<v>{values.DATE})",
         ),
         (
             "address",
@@ -115,11 +107,9 @@ _SSN = re.compile(rf"(?<![\w-])\d{{3}}-\d{{2}}-\d{{4}}{_END}")
 _PHONE = re.compile(
     rf"(?<![\w+-])(?:\+?1[ .-]?)?(?:\(\d{{3}}\)[ .-]?|\d{{3}}[ .-])\d{{3}}[ .-]\d{{4}}{_END}"
 )
-_EMAIL_TEXT = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-_EMAIL = re.compile(rf"(?<![\w.%+-]){_EMAIL_TEXT}{_END}")
+_EMAIL = re.compile(rf"(?<![\w.%+-]){values.EMAIL_TEXT}{_END}")
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d|\w)")
 _VERSION_BEFORE = re.compile(r"(?i)\b(?:v|ver|version)[\s:=]*$")
-_VIN = re.compile(r"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])")
 _STREET = re.compile(
     r"\b\d{1,6}\s+(?:[A-Z][A-Za-z0-9'.-]*\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"
     r"|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Highway|Hwy|Circle)\b"
@@ -131,14 +121,7 @@ _PAIR = re.compile(
     r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s,;&|)\]}"']+))"""
 )
 _PATIENT_WORD = re.compile(r"(?i)\b(?:patient|pt|member|subscriber|beneficiary|enrollee)\b")
-_ROLE_MAILBOXES = frozenset(
-    {"noreply", "no-reply", "donotreply", "do-not-reply", "postmaster", "mailer-daemon"}
-    | {"hostmaster", "webmaster", "abuse", "root", "admin", "support", "security", "git"}
-)
 _PLACEHOLDERS = frozenset({"", "null", "none", "nil", "undefined", "n/a", "na", "-", "unknown"})
-# VIN check digit (49 CFR 565.15): letters transliterate to digits, positions are weighted.
-_VIN_VALUES = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", "12345678123457923456789", strict=True))
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def scan_log_lines(
@@ -171,20 +154,22 @@ def _line_hits(line: str) -> Iterator[_Hit]:
 
 def _pattern_hits(line: str) -> Iterator[_Hit]:
     for match in _SSN.finditer(line):
-        if (value := _ssn(match.group(0))) is not None:
+        if (value := values.ssn(match.group(0))) is not None:
             yield _Hit("ssn", value, _TYPES["ssn"][0])
     for match in _PHONE.finditer(line):
-        if (value := _phone(match.group(0))) is not None:
+        if (value := values.phone(match.group(0))) is not None:
             fax = "fax" in line[max(0, match.start() - 24) : match.start()].lower()
             yield _Hit("phone", value, "US fax number" if fax else _TYPES["phone"][0])
     for match in _IPV4.finditer(line):
         # "version 1.2.3.4" is a release number, not an address.
-        if not _VERSION_BEFORE.search(line, 0, match.start()) and (value := _ip(match.group(0))):
+        if not _VERSION_BEFORE.search(line, 0, match.start()) and (
+            value := values.ipv4(match.group(0))
+        ):
             yield _Hit("ip_address", value, _TYPES["ip_address"][0])
     for pattern, category, check in (
-        (_EMAIL, "email", _email),
-        (_VIN, "vehicle_id", _vin),
-        (_STREET, "address", _collapse),
+        (_EMAIL, "email", values.email),
+        (values.VIN, "vehicle_id", values.vin),
+        (_STREET, "address", values.collapse),
         (_URL, "url", _url),
     ):
         for match in pattern.finditer(line):
@@ -265,100 +250,6 @@ def _placeholder(value: str) -> bool:
     )
 
 
-def _ssn(value: str) -> str | None:
-    digits = re.sub(r"[ -]", "", value)
-    if not re.fullmatch(r"\d{9}", digits):
-        return None
-    area, group, serial = digits[:3], digits[3:5], digits[5:]
-    if area in {"000", "666"} or area[0] == "9" or group == "00" or serial == "0000":
-        return None
-    return digits
-
-
-def _phone(value: str) -> str | None:
-    if not re.fullmatch(r"[\d\s().+-]+", value):
-        return None
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 11 and digits[0] == "1":
-        digits = digits[1:]
-    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
-        return None  # NANP: area code and exchange start with 2-9
-    return digits
-
-
-def _email(value: str) -> str | None:
-    if not re.fullmatch(_EMAIL_TEXT, value.strip()):
-        return None
-    local = value.strip().split("@", 1)[0].lower()
-    return None if local in _ROLE_MAILBOXES else value.strip().lower()
-
-
-def _ip(value: str) -> str | None:
-    try:
-        address = ipaddress.IPv4Address(value.strip())
-    except ValueError:
-        return None
-    return str(address) if address.is_global else None
-
-
-def _vin(value: str) -> str | None:
-    if not (_VIN.fullmatch(value) and re.search(r"\d", value) and re.search(r"[A-Z]", value)):
-        return None
-    total = sum(
-        int(c if c.isdigit() else _VIN_VALUES[c]) * w
-        for c, w in zip(value, _VIN_WEIGHTS, strict=True)
-    )
-    check = "X" if total % 11 == 10 else str(total % 11)
-    return value if value[8] == check else None
-
-
-def _date(value: str) -> str | None:
-    match = re.search(_DATE, value, re.IGNORECASE)
-    if match is None:
-        return None
-    text = _MONTH_WORD.sub(r"\1", re.sub(r"[.,]", "", " ".join(match.group(0).split())))
-    for form in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, form).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-def _identifier(value: str) -> str | None:
-    value = value.strip()
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ./#:-]{2,39}", value):
-        return None
-    return re.sub(r"[\s-]", "", value).upper() if len(re.findall(r"\d", value)) >= 2 else None
-
-
-def _name(value: str) -> str | None:
-    value = " ".join(value.split())
-    shape = r"[A-Z][A-Za-z'\u2019.-]+(?:,? [A-Z][A-Za-z'\u2019.-]+){0,3}"
-    return value.lower() if re.fullmatch(shape, value) else None
-
-
-def _address(value: str) -> str | None:
-    value = " ".join(value.split())
-    if re.fullmatch(r"\d{5}(?:-\d{4})?", value):
-        return value
-    has_both = re.search(r"\d", value) and re.search(r"[A-Za-z]{2}", value)
-    return value.lower() if has_both and len(value) >= 5 else None
-
-
-def _payload(value: str) -> str | None:
-    value = value.strip()
-    if value.startswith("data:image/"):
-        return value
-    # Base64 of an image or template; a hex digest (certificate, commit) is not one.
-    base64 = re.fullmatch(r"[A-Za-z0-9+/=_-]{40,}", value)
-    return value if base64 and not re.fullmatch(r"[0-9a-fA-F]+", value) else None
-
-
-def _collapse(value: str) -> str | None:
-    return " ".join(value.split()).lower()
-
-
 def _url(value: str) -> str | None:
     path, _, query = value.partition("?")
     patient = "patient" in path.lower() or "member" in path.lower()
@@ -369,28 +260,24 @@ def _url(value: str) -> str | None:
     return None
 
 
-def _full_url(value: str) -> str | None:
-    return value.strip() if re.match(r"https?://\S+$", value.strip()) else None
-
-
 # Identifier type -> (message, check returning the normalised value or None).
 _TYPES: dict[str, tuple[str, Callable[[str], str | None]]] = {
-    "ssn": ("SSN with a valid area, group and serial", _ssn),
-    "phone": ("US phone number", _phone),
-    "email": ("email address", _email),
-    "date": ("date of birth, admission, discharge or death", _date),
-    "address": ("street address or 5-digit ZIP code", _address),
-    "medical_record_number": ("medical record number", _identifier),
-    "health_plan_id": ("health plan beneficiary / member number", _identifier),
-    "account_number": ("account number", _identifier),
-    "license_number": ("licence or certificate number", _identifier),
-    "vehicle_id": ("vehicle identifier (VIN or plate)", _identifier),
-    "device_id": ("device identifier or serial number", _identifier),
-    "url": ("URL whose query string carries PHI", _full_url),
-    "ip_address": ("public IPv4 address", _ip),
-    "name": ("person name", _name),
-    "biometric": ("biometric payload", _payload),
-    "photo": ("photo payload", _payload),
+    "ssn": ("SSN with a valid area, group and serial", values.ssn),
+    "phone": ("US phone number", values.phone),
+    "email": ("email address", values.email),
+    "date": ("date of birth, admission, discharge or death", values.date),
+    "address": ("street address or 5-digit ZIP code", values.address),
+    "medical_record_number": ("medical record number", values.identifier),
+    "health_plan_id": ("health plan beneficiary / member number", values.identifier),
+    "account_number": ("account number", values.identifier),
+    "license_number": ("licence or certificate number", values.identifier),
+    "vehicle_id": ("vehicle identifier (VIN or plate)", values.identifier),
+    "device_id": ("device identifier or serial number", values.identifier),
+    "url": ("URL whose query string carries PHI", values.full_url),
+    "ip_address": ("public IPv4 address", values.ipv4),
+    "name": ("person name", values.name),
+    "biometric": ("biometric payload", values.payload),
+    "photo": ("photo payload", values.payload),
 }
 # phi_terms categories that are Safe Harbor identifiers, by the type reported.
 _KEY_TYPES = {**{t: t for t in _TYPES}, "date_of_birth": "date"}
