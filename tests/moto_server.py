@@ -19,6 +19,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,7 @@ class MotoServer:
     def environment(self) -> dict[str, str]:
         return {
             "AWS_ENDPOINT_URL": self.url,
-            # s3control puts the account id in the host name; localhost resolves it.
+            # s3control puts the account id in the host name (see `aws` below).
             "AWS_ENDPOINT_URL_S3_CONTROL": f"http://localhost:{self.port}",
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
@@ -109,4 +110,14 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     for name, value in moto_server.environment().items():
         monkeypatch.setenv(name, value)
+    # s3control calls http://<account>.localhost:<port>; not every resolver maps
+    # *.localhost to the loopback (glibc with `hosts: files dns` does not).
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return moto_server

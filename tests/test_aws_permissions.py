@@ -30,8 +30,10 @@ POLICY = AWS / "iam-policy.json"
 NOT_API = {"get_paginator", "paginate", "can_paginate", "get_waiter", "close", "meta"}
 
 
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
+def _operation(service: str, method: str) -> str:
+    """botocore's own operation name: describe_db_instances -> DescribeDBInstances."""
+    mapping = boto3.client(service, region_name="us-east-1").meta.method_to_api_mapping
+    return str(mapping[method])
 
 
 def calls_in(module: Path) -> set[tuple[str, str]]:
@@ -60,9 +62,9 @@ def calls_in(module: Path) -> set[tuple[str, str]]:
         if node.func.attr == "get_paginator" and node.args:
             arg = node.args[0]
             if isinstance(arg, ast.Constant):
-                found.add((service, _camel(str(arg.value))))
+                found.add((service, _operation(service, str(arg.value))))
         elif node.func.attr not in NOT_API:
-            found.add((service, _camel(node.func.attr)))
+            found.add((service, _operation(service, node.func.attr)))
     return found
 
 

@@ -67,7 +67,8 @@ class AwsCollector:
     }
 
     def collect(self, config: Mapping[str, Any], context: CollectContext) -> Iterator[Record]:
-        wanted = set(config.get("services") or [s.name for s in all_services()])
+        names = [s.name for s in all_services()]
+        wanted = set(config.get("services", names))  # [] means none, not all
         chosen = [s for s in all_services() if s.name in wanted]
         try:
             base = base_session(config)

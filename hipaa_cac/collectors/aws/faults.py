@@ -9,6 +9,8 @@ where it happened.
 
 from __future__ import annotations
 
+import re
+
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -41,6 +43,7 @@ ACTION_OVERRIDES = {
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
     ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
     ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
     ("opensearch", "ListDomainNames"): "es:ListDomainNames",
     ("opensearch", "DescribeDomain"): "es:DescribeDomain",
@@ -63,6 +66,9 @@ ACTION_OVERRIDES = {
     ("apigateway", "GetStages"): "apigateway:GET",
     ("apigatewayv2", "GetApis"): "apigateway:GET",
     ("apigatewayv2", "GetStages"): "apigateway:GET",
+    ("apigateway", "GetDomainNames"): "apigateway:GET",
+    ("apigatewayv2", "GetDomainNames"): "apigateway:GET",
+    ("elbv2", "DescribeSslPolicies"): "elasticloadbalancing:DescribeSSLPolicies",
     ("logs", "DescribeLogGroups"): "logs:DescribeLogGroups",
     ("monitoring", "DescribeAlarms"): "cloudwatch:DescribeAlarms",
 }
@@ -88,7 +94,15 @@ def fault_message(exc: Exception, service: str, where: str) -> str:
     """One line for a Gap: what failed, where, and what to do about it.
     `service` is the boto3 client name the failing call was made with."""
     if isinstance(exc, ClientError):
-        code = exc.response.get("Error", {}).get("Code", "Unknown")
+        error = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code = str(error.get("Code") or (f"HTTP {status}" if status else "Unknown"))
+        # An XML error body where JSON was expected: botocore leaves the code
+        # as the status and the body as the message; the real code is inside.
+        inner = re.search(r"<Code>([^<]{1,64})</Code>", str(error.get("Message", "")))
+        if inner and (code.isdigit() or code.startswith("HTTP")):
+            code = inner.group(1)
+            error = {**error, "Message": ""}
         action = iam_action(service, exc.operation_name)
         if code in DENIED:
             return f"{code} on {action} in {where}: grant {action} (see the read-only IAM policy)"
@@ -100,7 +114,7 @@ def fault_message(exc: Exception, service: str, where: str) -> str:
             return f"{code} in {where}: the region is not enabled for this account"
         if code in THROTTLED:
             return f"{code} on {action} in {where}: still throttled after adaptive retries"
-        message = redact(str(exc.response.get("Error", {}).get("Message", "")))[:200]
+        message = redact(str(error.get("Message", "")))[:200]
         return f"{code} on {action} in {where}: {message}"
     if isinstance(exc, ConnectTimeoutError | ReadTimeoutError):
         return f"timed out in {where}: {exc.__class__.__name__}"

@@ -12,6 +12,7 @@ by boto3 itself, which is how the tests reach a local moto server.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ class AwsTarget:
     max_attempts: int = 8
     timeout_seconds: int = 20
     _config: Config = field(init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Adaptive retries back off on throttling across all threads sharing
@@ -41,9 +43,14 @@ class AwsTarget:
             user_agent_extra="hipaa-cac",
         )
         object.__setattr__(self, "_config", config)
+        object.__setattr__(self, "_lock", threading.Lock())
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return self.session.client(service, region_name=region or HOME_REGION, config=self._config)
+        # Creating clients from one Session is not thread-safe (clients are).
+        with self._lock:
+            return self.session.client(
+                service, region_name=region or HOME_REGION, config=self._config
+            )
 
     def arn(self, service: str, region: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
