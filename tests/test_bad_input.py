@@ -130,11 +130,11 @@ def test_validate_reports_a_change_without_version_bump(cli, owned_repo):
     file.write_text(file.read_text().replace("owner: ", "owner: engineering_lead\n#", 1))
     result = cli("validate", "--repo", owned_repo)
     assert result.exit_code == 2
-    assert "hipaa-164-312-d 1.1.0 changed" in result.stderr
+    assert "hipaa-164-312-d 1.2.0 changed" in result.stderr
     bumped = (
         file.read_text()
-        .replace('version: "1.1.0"', 'version: "1.1.1"')
-        .replace("version: 1.1.0", "version: 1.1.1")
+        .replace('version: "1.2.0"', 'version: "1.2.1"')
+        .replace("version: 1.2.0", "version: 1.2.1")
     )
     file.write_text(bumped)
     assert cli("validate", "--repo", owned_repo).exit_code == 0
@@ -153,4 +153,4 @@ def test_validate_checks_attestations_and_sources(cli, example_repo):
     config.write_text(config.read_text().replace("paths:", "globs:"))
     result = cli("validate", "--repo", example_repo)
     assert result.exit_code == 2
-    assert "hipaa-cac.yaml:" in result.stderr and "sources/2/config" in result.stderr
+    assert "hipaa-cac.yaml:" in result.stderr and "sources/3/config" in result.stderr

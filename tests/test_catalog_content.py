@@ -279,28 +279,258 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-308-a-5-ii-b"}),
         frozenset({"git.hosted_settings"}),
     ),
+    "data.hipaa.administrative.aws_backups.database_clusters_in_backup_plan": (
+        frozenset({"hipaa-164-308-a-7-ii-a"}),
+        frozenset({"aws.backup.plan", "aws.rds.cluster"}),
+    ),
+    "data.hipaa.administrative.aws_backups.databases_in_backup_plan": (
+        frozenset({"hipaa-164-308-a-7-ii-a"}),
+        frozenset({"aws.backup.plan", "aws.rds.instance"}),
+    ),
+    "data.hipaa.administrative.aws_backups.dynamodb_point_in_time_recovery": (
+        frozenset({"hipaa-164-308-a-7-ii-a"}),
+        frozenset({"aws.dynamodb.table"}),
+    ),
+    "data.hipaa.administrative.aws_backups.tables_in_backup_plan": (
+        frozenset({"hipaa-164-308-a-7-ii-a"}),
+        frozenset({"aws.backup.plan", "aws.dynamodb.table"}),
+    ),
+    "data.hipaa.technical.aws_compute.ebs_default_encryption": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.ec2.ebs_encryption_default"}),
+    ),
+    "data.hipaa.technical.aws_compute.instances_require_imdsv2": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.ec2.instance"}),
+    ),
+    "data.hipaa.technical.aws_compute.snapshots_encrypted": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.ec2.snapshot"}),
+    ),
+    "data.hipaa.technical.aws_compute.snapshots_not_public": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.ec2.snapshot"}),
+    ),
+    "data.hipaa.technical.aws_compute.volumes_encrypted": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.ec2.volume"}),
+    ),
+    "data.hipaa.technical.aws_credentials.access_keys_rotated": (
+        frozenset({"hipaa-164-308-a-5-ii-d"}),
+        frozenset({"aws.iam.user"}),
+    ),
+    "data.hipaa.technical.aws_credentials.inactive_users_removed": (
+        frozenset({"hipaa-164-308-a-3-ii-c", "hipaa-164-308-a-4-ii-c"}),
+        frozenset({"aws.iam.user"}),
+    ),
+    "data.hipaa.technical.aws_credentials.unused_access_keys_removed": (
+        frozenset({"hipaa-164-308-a-3-ii-c", "hipaa-164-308-a-4-ii-c"}),
+        frozenset({"aws.iam.user"}),
+    ),
+    "data.hipaa.technical.aws_data_in_transit.database_requires_tls": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"aws.rds.instance"}),
+    ),
+    "data.hipaa.technical.aws_data_in_transit.opensearch_encrypts_in_transit": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"aws.opensearch.domain"}),
+    ),
+    "data.hipaa.technical.aws_data_in_transit.opensearch_tls_minimum_version": (
+        frozenset({"hipaa-164-312-e-2-ii"}),
+        frozenset({"aws.opensearch.domain"}),
+    ),
+    "data.hipaa.technical.aws_data_in_transit.redshift_requires_tls": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"aws.redshift.cluster"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.account_public_access_blocked": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.s3.account_public_access_block"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.backup_vault_encrypted": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.backup.vault"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.database_cluster_deletion_protection": (
+        frozenset({"hipaa-164-312-c-1"}),
+        frozenset({"aws.rds.cluster"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.database_deletion_protection": (
+        frozenset({"hipaa-164-312-c-1"}),
+        frozenset({"aws.rds.instance"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.database_not_public": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.rds.instance"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.dynamodb_deletion_protection": (
+        frozenset({"hipaa-164-312-c-1"}),
+        frozenset({"aws.dynamodb.table"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.dynamodb_encrypted_at_rest": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.dynamodb.table"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.opensearch_encrypted_at_rest": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.opensearch.domain"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.opensearch_not_public": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.opensearch.domain"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.redshift_audit_logging": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.redshift.cluster"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.redshift_encrypted_at_rest": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.redshift.cluster"}),
+    ),
+    "data.hipaa.technical.aws_data_stores.redshift_not_public": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.redshift.cluster"}),
+    ),
+    "data.hipaa.technical.aws_identity.console_users_mfa": (
+        frozenset({"hipaa-164-312-d"}),
+        frozenset({"aws.iam.user"}),
+    ),
+    "data.hipaa.technical.aws_identity.no_custom_admin_policies": (
+        frozenset({"hipaa-164-308-a-4-ii-b", "hipaa-164-312-a-1"}),
+        frozenset({"aws.iam.policy"}),
+    ),
+    "data.hipaa.technical.aws_identity.no_direct_admin_users": (
+        frozenset({"hipaa-164-308-a-4-ii-b", "hipaa-164-312-a-1"}),
+        frozenset({"aws.iam.user"}),
+    ),
+    "data.hipaa.technical.aws_identity.password_policy_strong": (
+        frozenset({"hipaa-164-308-a-5-ii-d"}),
+        frozenset({"aws.iam.password_policy"}),
+    ),
+    "data.hipaa.technical.aws_identity.root_mfa_enabled": (
+        frozenset({"hipaa-164-312-d"}),
+        frozenset({"aws.iam.root"}),
+    ),
+    "data.hipaa.technical.aws_identity.root_no_access_keys": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"aws.iam.root"}),
+    ),
+    "data.hipaa.technical.aws_keys.kms_key_rotation": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"aws.kms.key"}),
+    ),
+    "data.hipaa.technical.aws_keys.secrets_rotated": (
+        frozenset({"hipaa-164-308-a-5-ii-d"}),
+        frozenset({"aws.secretsmanager.secret"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.config_recording": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.config.recorder"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.guardduty_enabled": (
+        frozenset({"hipaa-164-308-a-1-ii-d", "hipaa-164-308-a-6-ii"}),
+        frozenset({"aws.guardduty.detector"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.log_group_kms": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.logs.log_group"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.log_group_retention": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.logs.log_group"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.securityhub_enabled": (
+        frozenset({"hipaa-164-308-a-1-ii-d"}),
+        frozenset({"aws.securityhub.hub"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.trail_cloudwatch_delivery": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.cloudtrail.trail"}),
+    ),
+    "data.hipaa.technical.aws_monitoring.trail_kms_encrypted": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.cloudtrail.trail"}),
+    ),
+    "data.hipaa.technical.aws_network.api_domain_tls_minimum": (
+        frozenset({"hipaa-164-312-e-2-ii"}),
+        frozenset({"aws.apigateway.domain"}),
+    ),
+    "data.hipaa.technical.aws_network.api_stage_access_logging": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.apigateway.stage"}),
+    ),
+    "data.hipaa.technical.aws_network.classic_load_balancer_access_logs": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.elb.load_balancer"}),
+    ),
+    "data.hipaa.technical.aws_network.classic_load_balancer_tls": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"aws.elb.load_balancer"}),
+    ),
+    "data.hipaa.technical.aws_network.cloudfront_logging": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.cloudfront.distribution"}),
+    ),
+    "data.hipaa.technical.aws_network.cloudfront_origin_https": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"aws.cloudfront.distribution"}),
+    ),
+    "data.hipaa.technical.aws_network.cloudfront_tls_minimum": (
+        frozenset({"hipaa-164-312-e-2-ii"}),
+        frozenset({"aws.cloudfront.distribution"}),
+    ),
+    "data.hipaa.technical.aws_network.cloudfront_viewer_https": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"aws.cloudfront.distribution"}),
+    ),
+    "data.hipaa.technical.aws_network.load_balancer_access_logs": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.elbv2.load_balancer"}),
+    ),
+    "data.hipaa.technical.aws_network.security_groups_restrict_admin_ports": (
+        frozenset({"hipaa-164-312-a-1", "hipaa-164-312-e-1"}),
+        frozenset({"aws.ec2.security_group"}),
+    ),
+    "data.hipaa.technical.aws_network.vpc_flow_logs_enabled": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"aws.ec2.vpc"}),
+    ),
 }
 
 # Controls that carry a person's attestation on top of their machine checks
 # (what no rule can see: the backup plan's scope, the BAA's terms).
 EXTRA_ATTESTATIONS = {
-    "hipaa-164-308-a-7-ii-a": "attestation.contingency_plan",
-    "hipaa-164-504-e": "attestation.policies_procedures",
-    # The git and log checks see code and logs, not the programme around them.
+    "hipaa-164-308-a-1-ii-d": "attestation.information_system_activity_review",
+    "hipaa-164-308-a-3-ii-c": "attestation.termination_procedure",
+    "hipaa-164-308-a-4-ii-b": "attestation.access_management",
+    "hipaa-164-308-a-4-ii-c": "attestation.access_management",
     "hipaa-164-308-a-5-ii-b": "attestation.malware_protection",
     "hipaa-164-308-a-5-ii-d": "attestation.password_management",
+    "hipaa-164-308-a-6-ii": "attestation.incident_response",
+    "hipaa-164-308-a-7-ii-a": "attestation.contingency_plan",
     "hipaa-164-502-b": "attestation.minimum_necessary",
+    "hipaa-164-504-e": "attestation.policies_procedures",
     "hipaa-164-514": "attestation.deidentification",
 }
 
 # Controls changed since the first catalog release, at their current version.
 REVISED = {
+    "hipaa-164-308-a-1-ii-d": "1.1.0",
+    "hipaa-164-308-a-3-ii-c": "1.1.0",
+    "hipaa-164-308-a-4-ii-b": "1.1.0",
+    "hipaa-164-308-a-4-ii-c": "1.1.0",
     "hipaa-164-308-a-5-ii-b": "1.1.0",
-    "hipaa-164-308-a-5-ii-d": "1.1.0",
-    "hipaa-164-312-b": "1.1.0",
-    "hipaa-164-312-c-1": "1.1.0",
+    "hipaa-164-308-a-5-ii-d": "1.2.0",
+    "hipaa-164-308-a-6-ii": "1.1.0",
+    "hipaa-164-308-a-7-ii-a": "1.1.0",
+    "hipaa-164-312-a-1": "1.1.0",
+    "hipaa-164-312-a-2-iv": "1.1.0",
+    "hipaa-164-312-b": "1.2.0",
+    "hipaa-164-312-c-1": "1.2.0",
     "hipaa-164-312-c-2": "1.1.0",
-    "hipaa-164-312-d": "1.1.0",
+    "hipaa-164-312-d": "1.2.0",
+    "hipaa-164-312-e-1": "1.1.0",
+    "hipaa-164-312-e-2-ii": "1.1.0",
     "hipaa-164-502-b": "1.1.0",
     "hipaa-164-514": "1.1.0",
 }
