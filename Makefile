@@ -19,14 +19,16 @@ install: $(BIN)/hipaa-cac
 install-dev: install
 	$(BIN)/pip install --quiet -e '.[dev]'
 
-# The example's evidence is as of 2026-11-20: the demo rebuilds the team's
+# The example's evidence is as of 2026-11-20 (its AWS run was recorded by
+# record_aws.py against an emulated account): the demo rebuilds the team's
 # API repository with real git, runs the collectors as of that morning (with
 # a fixed fingerprint salt, so the evidence files come out byte-identical to
 # the committed ones) and evaluates as of noon. Without the pinned times
 # everything would be stale, which is what fail-closed means.
 demo: install
 	$(BIN)/python $(EXAMPLE)/seed_api_repo.py
-	HIPAA_CAC_SALT=northwind-demo $(BIN)/hipaa-cac collect --repo $(EXAMPLE) --at 2026-11-20T06:00:00Z
+	HIPAA_CAC_SALT=northwind-demo $(BIN)/hipaa-cac collect --repo $(EXAMPLE) \
+		--at 2026-11-20T06:00:00Z attestations telehealth-api api-logs
 	$(BIN)/hipaa-cac validate --repo $(EXAMPLE)
 	$(BIN)/hipaa-cac evaluate --repo $(EXAMPLE) --at 2026-11-20T12:00:00Z || \
 		echo "exit $$?: controls fail or cannot be decided (the example plants them)"

@@ -13,6 +13,9 @@ from jsonschema import Draft202012Validator
 
 from tests.conftest import AS_OF
 
+# What make demo collects (the AWS run is recorded by record_aws.py against moto).
+DEMO_SOURCES = ("attestations", "telehealth-api", "api-logs")
+
 
 def evaluate_json(cli, repo: Path, *extra: str) -> tuple[int, dict]:
     out = repo / "result.json"
@@ -40,9 +43,10 @@ def test_example_shows_the_planted_mix(cli, example_repo):
     assert status["hipaa-164-308-a-5-i"] == "fail"  # overdue training
     # Passing, decided by evidence.
     assert status["hipaa-164-312-e-2-ii"] == "pass"  # TLS 1.2 listener, decision documented
-    # RDS was denied: backups cannot be decided, never pass.
-    assert status["hipaa-164-308-a-7-ii-a"] == "insufficient_evidence"
-    assert any("AccessDenied" in m for m in controls["hipaa-164-308-a-7-ii-a"]["missing"])
+    # One day of RDS backups and no AWS Backup plan.
+    assert status["hipaa-164-308-a-7-ii-a"] == "fail"
+    # Without a GitHub token branch protection is not shown: never a pass.
+    assert status["hipaa-164-308-a-5-ii-b"] == "insufficient_evidence"
     # Addressable decisions.
     assert status["hipaa-164-310-a-2-ii"] == "not_applicable"
     assert status["hipaa-164-310-a-2-iii"] == "pass"
@@ -52,10 +56,14 @@ def test_example_shows_the_planted_mix(cli, example_repo):
 
     exports = "arn:aws:s3:::northwind-exports"
     encryption = controls["hipaa-164-312-a-2-iv"]["findings"]
-    assert [f["resource"] for f in encryption] == [exports]
-    assert encryption[0]["evidence_sha256"].startswith("sha256:")
+    assert sorted(f["resource"] for f in encryption) == [
+        "arn:aws:ec2:us-east-1:123456789012:ebs-encryption-by-default",
+        exports,
+    ]
+    assert all(f["evidence_sha256"].startswith("sha256:") for f in encryption)
     authentication = controls["hipaa-164-312-d"]["findings"]
     assert sorted(f["resource"] for f in authentication) == [
+        "arn:aws:iam::123456789012:root",  # a new account's root user has no MFA
         "git:github.com/northwind/telehealth-api/app/notify.py:3#Slack Token@45515ebc1381",
         "git:github.com/northwind/telehealth-api/deploy/aws.env:1#AWS Access Key@0421c7f53638",
         "okta:northwind.okta.com/users/00u1c",  # the shared CI account without MFA
@@ -155,7 +163,7 @@ def test_committed_evidence_is_what_the_collectors_write(cli, example_repo, monk
     subprocess.run([sys.executable, example_repo / "seed_api_repo.py"], check=True)
     monkeypatch.setenv("HIPAA_CAC_SALT", "northwind-demo")
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    result = cli("collect", "--repo", example_repo, "--at", "2026-11-20T06:00:00Z")
+    result = cli("collect", "--repo", example_repo, "--at", "2026-11-20T06:00:00Z", *DEMO_SOURCES)
     assert result.exit_code == 0, result.output
     recollected = {
         p.relative_to(example_repo): p.read_bytes()

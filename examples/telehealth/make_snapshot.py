@@ -1,16 +1,14 @@
 """Write the example's evidence snapshot (evidence/*.json).
 
-The team behind this example runs one AWS account and Okta for its workforce.
-Until the AWS and identity collectors land, this script stands in for them:
-it writes the collection files they would have written on 2026-11-20, in the
-evidence format (docs/evidence-format.md), hashes and all. Rerun it after
-changing the facts below; the output is deterministic. (Attestations, the API
-repository and its logs are collected for real: see hipaa-cac.yaml.)
+The team behind this example uses Okta for its workforce. Until the identity
+collectors land, this script stands in for them: it writes the collection
+file they would have written on 2026-11-20, in the evidence format
+(docs/evidence-format.md), hashes and all. Rerun it after changing the facts
+below; the output is deterministic. (Everything else is collected for real:
+see hipaa-cac.yaml and record_aws.py.)
 
-Planted for the demo: an unencrypted, half-public exports bucket; a log bucket
-without access logging; CloudTrail without log file validation; RDS that the
-collector was denied (AccessDenied) so its controls cannot be decided; a
-shared CI account without MFA; a 30-minute idle timeout.
+Planted for the demo: a shared CI account without MFA; a 30-minute idle
+timeout.
 """
 
 from __future__ import annotations
@@ -21,8 +19,6 @@ from typing import Any
 from hipaa_cac.canonical import content_hash, pretty_json
 
 HERE = Path(__file__).parent
-ACCOUNT = "123456789012"
-ELB = f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}"
 
 
 def collection(
@@ -54,127 +50,6 @@ def collection(
         "kinds": kinds,
         "items": documents,
     }
-
-
-def bucket(
-    name: str,
-    *,
-    encrypted: bool,
-    public_block: bool,
-    tls_only: bool,
-    versioning: str,
-    logging: bool,
-) -> tuple[str, str, str, dict[str, Any]]:
-    flags = (
-        "block_public_acls",
-        "ignore_public_acls",
-        "block_public_policy",
-        "restrict_public_buckets",
-    )
-    return (
-        "aws.s3.bucket",
-        f"arn:aws:s3:::{name}",
-        "2026-11-20T06:00:03Z",
-        {
-            "name": name,
-            "account_id": ACCOUNT,
-            "region": "us-east-1",
-            "encryption": {
-                "enabled": encrypted,
-                "algorithm": "aws:kms" if encrypted else None,
-                "kms_key_id": None,
-            },
-            "public_access_block": {
-                f: public_block or f.startswith("block_public_acls") for f in flags
-            },
-            "policy": {"is_public": False, "denies_insecure_transport": tls_only},
-            "acl": {"is_public": False},
-            "versioning": versioning,
-            "logging": {
-                "enabled": logging,
-                "target_bucket": "northwind-access-logs" if logging else None,
-            },
-        },
-    )
-
-
-def aws() -> dict[str, Any]:
-    at = "2026-11-20T06:00:04Z"
-    items = [
-        ("aws.account", f"arn:aws:iam::{ACCOUNT}:root", at, {"account_id": ACCOUNT}),
-        bucket(
-            "northwind-patient-uploads",
-            encrypted=True,
-            public_block=True,
-            tls_only=True,
-            versioning="Enabled",
-            logging=True,
-        ),
-        bucket(
-            "northwind-exports",
-            encrypted=False,
-            public_block=False,
-            tls_only=False,
-            versioning="Suspended",
-            logging=False,
-        ),
-        bucket(
-            "northwind-access-logs",
-            encrypted=True,
-            public_block=True,
-            tls_only=True,
-            versioning="Enabled",
-            logging=False,
-        ),
-        (
-            "aws.cloudtrail.trail",
-            f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org-trail",
-            at,
-            {
-                "name": "org-trail",
-                "account_id": ACCOUNT,
-                "is_multi_region": True,
-                "is_logging": True,
-                "log_file_validation": False,
-                "kms_key_id": None,
-            },
-        ),
-        (
-            "aws.elbv2.listener",
-            f"{ELB}:listener/app/api/50dc6c495c0c9188/f2f7dc8efc522ab2",
-            at,
-            {
-                "load_balancer_arn": f"{ELB}:loadbalancer/app/api/50dc6c495c0c9188",
-                "protocol": "HTTPS",
-                "port": 443,
-                "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-                "min_tls_version": "1.2",
-                "redirects_to_https": False,
-            },
-        ),
-        (
-            "aws.elbv2.listener",
-            f"{ELB}:listener/app/api/50dc6c495c0c9188/0467ef3c8400ae65",
-            at,
-            {
-                "load_balancer_arn": f"{ELB}:loadbalancer/app/api/50dc6c495c0c9188",
-                "protocol": "HTTP",
-                "port": 80,
-                "ssl_policy": None,
-                "min_tls_version": None,
-                "redirects_to_https": True,
-            },
-        ),
-    ]
-    kinds = {
-        k: {"status": "complete"}
-        for k in ("aws.account", "aws.s3.bucket", "aws.cloudtrail.trail", "aws.elbv2.listener")
-    }
-    kinds["aws.rds.instance"] = {
-        "status": "error",
-        "error": "AccessDenied: rds:DescribeDBInstances not allowed",
-    }
-    return collection("aws", f"aws:{ACCOUNT}", "2026-11-20", kinds, items, "1d")
 
 
 def okta() -> dict[str, Any]:
@@ -217,7 +92,6 @@ def okta() -> dict[str, Any]:
 
 def main() -> None:
     for name, document in (
-        ("aws-123456789012", aws()),
         ("okta", okta()),
     ):
         (HERE / "evidence" / f"2026-11-20-{name}.json").write_text(pretty_json(document))
