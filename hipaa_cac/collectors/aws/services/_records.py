@@ -3,15 +3,19 @@ form policies read, and gaps for per-resource calls that failed.
 
     gaps = Gaps("aws.iam.user", "iam", "123456789012")
     mfa = gaps.attempt(lambda: iam.list_mfa_devices(UserName=name))  # None on failure
+    policy = gaps(lambda: s3.get_bucket_policy(Bucket=b), absent={"NoSuchBucketPolicy"})
+    # a dict: the answer; {}: AWS says there is none; None: failed, and a gap
     ...
-    yield from gaps.records()        # each distinct failure once
+    yield from gaps.records()        # each distinct failure once (also: gaps.gaps)
+
+A failed call costs one field, not the resource, nor the task's other resources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -65,6 +69,23 @@ class Gaps:
             self.add(exc)
             return None
 
+    def __call__(
+        self, call: Callable[[], Mapping[str, Any]], absent: Collection[str] = ()
+    ) -> dict[str, Any] | None:
+        """`attempt` for calls answering a mapping, where error codes in
+        `absent` mean "there is none" ({}), not a failure."""
+        try:
+            return dict(call())
+        except (ClientError, BotoCoreError) as exc:
+            if error_code(exc) in absent:
+                return {}
+            self.add(exc)
+            return None
+
     def records(self) -> Iterator[Gap]:
         for message in self._messages:
             yield Gap(self.kind, message)
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return list(self.records())

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._calls import Reader
+from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.target import AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
 
@@ -26,7 +26,7 @@ PLAN = "aws.backup.plan"
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     backup = target.client("backup", region)
     where = f"{target.account_id}/{region}"
-    listing = Reader(VAULT, "backup", where)
+    listing = Gaps(VAULT, "backup", where)
     vaults = listing(lambda: {"Items": _vaults(backup)})
     yield from listing.gaps
     for vault in (vaults or {}).get("Items", []):
@@ -37,7 +37,7 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
             "locked": vault.get("Locked"),
         }
         yield Observation(VAULT, vault["BackupVaultArn"], data)
-    listing = Reader(PLAN, "backup", where)
+    listing = Gaps(PLAN, "backup", where)
     plans = listing(lambda: {"Items": _plans(backup)})
     yield from listing.gaps
     for plan in (plans or {}).get("Items", []):
@@ -60,7 +60,7 @@ def _selection_ids(backup: Any, plan_id: str) -> list[str]:
 
 
 def _plan(backup: Any, region: str, where: str, plan: dict[str, Any]) -> Iterator[Record]:
-    read = Reader(PLAN, "backup", where)
+    read = Gaps(PLAN, "backup", where)
     plan_id = plan["BackupPlanId"]
     document = read(
         lambda: backup.get_backup_plan(BackupPlanId=plan_id), absent={"ResourceNotFoundException"}
@@ -78,7 +78,7 @@ def _plan(backup: Any, region: str, where: str, plan: dict[str, Any]) -> Iterato
     yield Observation(PLAN, plan["BackupPlanArn"], data)
 
 
-def _selections(backup: Any, read: Reader, plan_id: str) -> list[dict[str, Any]] | None:
+def _selections(backup: Any, read: Gaps, plan_id: str) -> list[dict[str, Any]] | None:
     listed = read(lambda: {"Ids": _selection_ids(backup, plan_id)})
     if listed is None:
         return None

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._calls import Reader
+from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.target import AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
 
@@ -26,7 +26,7 @@ OWNED_KEY_STATES = frozenset({"DISABLED", "DISABLING"})
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     dynamodb = target.client("dynamodb", region)
     where = f"{target.account_id}/{region}"
-    listing = Reader(TABLE, "dynamodb", where)
+    listing = Gaps(TABLE, "dynamodb", where)
     names = listing(lambda: {"Names": _table_names(dynamodb)})
     yield from listing.gaps
     for name in (names or {}).get("Names", []):
@@ -34,7 +34,7 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
 
 
 def _table(target: AwsTarget, dynamodb: Any, region: str, name: str) -> Iterator[Record]:
-    read = Reader(TABLE, "dynamodb", f"{target.account_id}/{region} table {name}")
+    read = Gaps(TABLE, "dynamodb", f"{target.account_id}/{region} table {name}")
     described = read(
         lambda: dynamodb.describe_table(TableName=name), absent={"ResourceNotFoundException"}
     )

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._calls import Reader
+from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.target import AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
 
@@ -26,7 +26,7 @@ TLS_POLICY = re.compile(r"^Policy-Min-TLS-(\d)-(\d)-")
 
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     opensearch = target.client("opensearch", region)
-    read = Reader(DOMAIN, "opensearch", f"{target.account_id}/{region}")
+    read = Gaps(DOMAIN, "opensearch", f"{target.account_id}/{region}")
     listed = read(lambda: opensearch.list_domain_names())
     names = [d["DomainName"] for d in (listed or {}).get("DomainNames", [])]
     domains: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._calls import Reader
+from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.target import AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
 
@@ -39,25 +39,25 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     rds = target.client("rds", region)
     where = f"{target.account_id}/{region}"
     groups = _Groups(rds)
-    listing = Reader(CLUSTER, "rds", where)
+    listing = Gaps(CLUSTER, "rds", where)
     clusters = listing(lambda: {"Items": _clusters(rds)})
     yield from listing.gaps
     cluster_tls: dict[str, bool | None] = {}
     for cluster in (clusters or {}).get("Items", []):
         identifier = cluster["DBClusterIdentifier"]
-        read = Reader(CLUSTER, "rds", f"{where} cluster {identifier}")
+        read = Gaps(CLUSTER, "rds", f"{where} cluster {identifier}")
         group = cluster.get("DBClusterParameterGroup")
         tls = groups.tls(read, "cluster", group, cluster.get("Engine"))
         cluster_tls[identifier] = tls
         yield from read.gaps
         data = {"identifier": identifier, **_common(cluster, region, tls, group)}
         yield Observation(CLUSTER, cluster["DBClusterArn"], data)
-    listing = Reader(INSTANCE, "rds", where)
+    listing = Gaps(INSTANCE, "rds", where)
     instances = listing(lambda: {"Items": _instances(rds)})
     yield from listing.gaps
     for db in (instances or {}).get("Items", []):
         identifier = db["DBInstanceIdentifier"]
-        read = Reader(INSTANCE, "rds", f"{where} instance {identifier}")
+        read = Gaps(INSTANCE, "rds", f"{where} instance {identifier}")
         names = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])]
         group = names[0] if names else None
         member_of = db.get("DBClusterIdentifier")
@@ -109,7 +109,7 @@ class _Groups:
         self._rds = rds
         self._seen: dict[tuple[str, str], dict[str, str | None] | None] = {}
 
-    def tls(self, read: Reader, level: str, group: str | None, engine: str | None) -> bool | None:
+    def tls(self, read: Gaps, level: str, group: str | None, engine: str | None) -> bool | None:
         rule = next((r for p, r in ENGINE_TLS.items() if (engine or "").startswith(p)), None)
         if group is None or rule is None:
             return None
@@ -120,7 +120,7 @@ class _Groups:
         value = values[parameter]
         return default if value is None else value.lower() in on
 
-    def _values(self, read: Reader, level: str, group: str) -> dict[str, str | None] | None:
+    def _values(self, read: Gaps, level: str, group: str) -> dict[str, str | None] | None:
         if (level, group) not in self._seen:
             answer = read(lambda: {"Values": self._parameters(level, group)})
             self._seen[(level, group)] = None if answer is None else answer["Values"]

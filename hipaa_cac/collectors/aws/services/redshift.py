@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._calls import Reader
+from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.target import AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
 
@@ -21,7 +21,7 @@ CLUSTER = "aws.redshift.cluster"
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     redshift = target.client("redshift", region)
     where = f"{target.account_id}/{region}"
-    listing = Reader(CLUSTER, "redshift", where)
+    listing = Gaps(CLUSTER, "redshift", where)
     clusters = listing(lambda: {"Items": _clusters(redshift)})
     yield from listing.gaps
     require_ssl: dict[str, bool | None] = {}  # per parameter group, read once
@@ -42,7 +42,7 @@ def _cluster(
     require_ssl: dict[str, bool | None],
 ) -> Iterator[Record]:
     identifier = cluster["ClusterIdentifier"]
-    read = Reader(CLUSTER, "redshift", f"{target.account_id}/{region} cluster {identifier}")
+    read = Gaps(CLUSTER, "redshift", f"{target.account_id}/{region} cluster {identifier}")
     groups = [g["ParameterGroupName"] for g in cluster.get("ClusterParameterGroups", [])]
     group = groups[0] if groups else None
     if group is not None and group not in require_ssl:

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._calls import Reader
+from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.services._s3_policy import acl_is_public, summarize_policy
 from hipaa_cac.collectors.aws.target import HOME_REGION, AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
@@ -41,7 +41,7 @@ WORKERS = 8
 
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     yield from _account_block(target)
-    reader = Reader(BUCKET, "s3", target.account_id)
+    reader = Gaps(BUCKET, "s3", target.account_id)
     s3 = target.client("s3")
     listed = reader(lambda: {"Names": _bucket_names(s3)})
     yield from reader.gaps
@@ -61,7 +61,7 @@ def _bucket_names(s3: Any) -> list[str]:
 
 
 def _account_block(target: AwsTarget) -> Iterator[Record]:
-    reader = Reader(ACCOUNT_BLOCK, "s3control", target.account_id)
+    reader = Gaps(ACCOUNT_BLOCK, "s3control", target.account_id)
     s3control = target.client("s3control")
     answer = reader(
         lambda: s3control.get_public_access_block(AccountId=target.account_id), absent={NO_BLOCK}
@@ -92,7 +92,7 @@ class _Clients:
 
 
 def _bucket(target: AwsTarget, clients: _Clients, name: str) -> list[Record]:
-    read = Reader(BUCKET, "s3", f"{target.account_id} bucket {name}")
+    read = Gaps(BUCKET, "s3", f"{target.account_id} bucket {name}")
     s3 = clients(HOME_REGION)
     location = read(lambda: s3.get_bucket_location(Bucket=name), absent={"NoSuchBucket"})
     if location == {}:  # deleted since it was listed: nothing left to describe
@@ -146,7 +146,7 @@ def _encryption(answer: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _policy(read: Reader, s3: Any, name: str) -> dict[str, Any] | None:
+def _policy(read: Gaps, s3: Any, name: str) -> dict[str, Any] | None:
     answer = read(lambda: s3.get_bucket_policy(Bucket=name), absent={"NoSuchBucketPolicy"})
     if answer is None:
         return None
