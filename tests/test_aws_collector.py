@@ -78,3 +78,21 @@ def test_an_unknown_profile_is_a_gap(aws: MotoServer, tmp_path: Path) -> None:
     records = collect(tmp_path, profile="does-not-exist")
     assert records and all(isinstance(r, Gap) for r in records)
     assert "ProfileNotFound" in {r.error for r in records if isinstance(r, Gap)}.pop()
+
+
+def test_accounts_are_reached_by_assuming_their_roles(aws: MotoServer, tmp_path: Path) -> None:
+    # moto answers AssumeRole with credentials for the role's account, as AWS does.
+    records = collect(
+        tmp_path,
+        regions=["us-east-1"],
+        services=[],
+        accounts=[
+            {"role_arn": "arn:aws:iam::111111111111:role/hipaa-cac-read"},
+            {
+                "role_arn": "arn:aws:iam::222222222222:role/hipaa-cac-read",
+                "external_id": "northwind-audit",
+            },
+        ],
+    )
+    accounts = [r.data["account_id"] for r in records if isinstance(r, Observation)]
+    assert accounts == ["111111111111", "222222222222"]

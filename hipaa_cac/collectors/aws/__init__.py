@@ -54,7 +54,7 @@ class AwsCollector:
                     "required": ["role_arn"],
                     "properties": {
                         "role_arn": {"type": "string", "pattern": "^arn:aws[a-z-]*:iam::"},
-                        "external_id": {"type": "string"},
+                        "external_id": {"type": "string", "minLength": 2, "maxLength": 1224},
                     },
                 },
             },
