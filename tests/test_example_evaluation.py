@@ -92,6 +92,13 @@ def test_example_shows_phi_in_logs_and_committed_secrets(cli, example_repo):
     # Fine lines stay quiet: an internal id, the health check, development config.
     assert not [r for r in audit if r.startswith(f"{repo}/app/visits.py:20")]
     assert not [r for r in audit if "development.yaml" in r or "intake.js:17" in r]
+    located = {f["resource"]: f["location"] for f in controls["hipaa-164-312-b"]["findings"]}
+    assert located[f"{repo}/web/intake.js:11#ssn"] == {
+        "path": "web/intake.js",
+        "line": 11,
+        "repository": repo,
+    }
+    assert located["arn:aws:s3:::northwind-exports"] is None  # a cloud resource has no file
     assert controls["hipaa-164-502-b"]["status"] == "fail"
     assert controls["hipaa-164-514"]["status"] == "fail"
     password = {f["resource"]: f["message"] for f in controls["hipaa-164-308-a-5-ii-d"]["findings"]}

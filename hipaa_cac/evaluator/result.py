@@ -36,6 +36,9 @@ class Finding:
     severity: str  # critical | high | medium | low
     rule: str  # the Rego rule that produced it: data.hipaa.<family>.<rule>
     evidence_sha256: str | None = None  # hash of the evidence item the resource was read from
+    # {"path": "app/views.py", "line": 42, "repository": "git:github.com/acme/api"} when the
+    # evidence item is located in a file (code, config, logs, secrets): what SARIF annotates.
+    location: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 from hipaa_cac.canonical import canonical_json
 from hipaa_cac.engines import Engine, EngineError
 from hipaa_cac.evaluator.result import Finding
-from hipaa_cac.evidence import EvidenceSet
+from hipaa_cac.evidence import EvidenceItem, EvidenceSet
 from hipaa_cac.policy import Rule
 
 # regopy's cost per item is flat up to a few dozen items per query and grows
@@ -72,6 +72,7 @@ def _run_group(
 ) -> dict[str, RuleOutcome]:
     primary = evidence.items(kind)
     hashes = {item.subject: item.sha256 for item in primary}
+    locations = {i.subject: loc for i in primary if (loc := _location(i)) is not None}
     context = {
         k: [item.policy_view() for item in evidence.items(k)]
         for k in sorted({k for rule in rules for k in rule.evidence[1:]})
@@ -102,7 +103,7 @@ def _run_group(
             if failures:
                 raise EngineError(failures[0].message)
             raw = [f for a in answers for f in _as_findings(rule, a[rule.ref])]
-            findings = [_finding(rule, f, hashes) for f in raw]
+            findings = [_finding(rule, f, hashes, locations) for f in raw]
         except EngineError as exc:
             outcomes[rule.ref] = RuleOutcome(rule, (), error=str(exc))
             continue
@@ -171,7 +172,21 @@ def _as_findings(rule: Rule, value: Any) -> list[Any]:
     return value
 
 
-def _finding(rule: Rule, raw: Any, hashes: dict[str, str]) -> Finding:
+def _location(item: EvidenceItem) -> dict[str, Any] | None:
+    data = item.data
+    if isinstance(data.get("path"), str) and isinstance(data.get("line"), int):
+        repository = data.get("repository")
+        return {
+            "path": data["path"],
+            "line": data["line"],
+            "repository": repository if isinstance(repository, str) else None,
+        }
+    return None
+
+
+def _finding(
+    rule: Rule, raw: Any, hashes: dict[str, str], locations: dict[str, dict[str, Any]]
+) -> Finding:
     keys = {"control", "resource", "message", "severity"}
     if not isinstance(raw, dict) or not keys <= raw.keys():
         raise EngineError(f"{rule.ref}: a finding must be an object with {', '.join(sorted(keys))}")
@@ -188,4 +203,5 @@ def _finding(rule: Rule, raw: Any, hashes: dict[str, str]) -> Finding:
         severity=str(raw["severity"]),
         rule=rule.ref,
         evidence_sha256=hashes.get(resource),
+        location=locations.get(resource),
     )
