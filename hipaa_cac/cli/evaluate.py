@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
+from hipaa_cac.baseline import DEFAULT_BASELINE_FILE, compare, load_baseline
 from hipaa_cac.canonical import write_atomic
 from hipaa_cac.cli.options import repo_option
 from hipaa_cac.durations import parse_timestamp, utc_now
@@ -44,6 +45,19 @@ PROGRESS_THRESHOLD = 2000  # items; below this a run is too quick for a bar
     default=None,
     help="Processes for large inputs (embedded engine; default: CPU count).",
 )
+@click.option(
+    "--baseline",
+    metavar="FILE|GIT-REF",
+    help="Fail only on what is new since this earlier --format json result: a file, "
+    "or a git ref at which --baseline-file is committed (docs/ci.md).",
+)
+@click.option(
+    "--baseline-file",
+    default=DEFAULT_BASELINE_FILE,
+    show_default=True,
+    metavar="PATH",
+    help="With a git ref --baseline: the result file at that ref, relative to --repo.",
+)
 def evaluate(
     repo: Path,
     fmt: str,
@@ -53,16 +67,21 @@ def evaluate(
     at: str | None,
     dry_run: bool,
     workers: int | None,
+    baseline: str | None,
+    baseline_file: str,
 ) -> None:
     """Evaluate every control against the current evidence.
 
     Exit 0 when every control passes (or is not applicable / waived), 1 when
-    any control fails or cannot be decided, 2 on bad input.
+    any control fails or cannot be decided, 2 on bad input. With --baseline,
+    1 only for findings not in the baseline or controls that got worse.
     """
     try:
         now = parse_timestamp(at) if at else utc_now()
     except ValueError as exc:
         raise InputError(f"--at: {exc}") from None
+    # Read before evaluating: a bad baseline must not leave a run in the ledger.
+    accepted = load_baseline(baseline, repo, baseline_file) if baseline else None
     inputs = load_inputs(repo)
     config = inputs.config
     rego = make_engine(engine or config.engine, opa_url or config.opa_url)
@@ -87,9 +106,14 @@ def evaluate(
             run_id, _ = ledger.append_run(run_entries(result))
         click.echo(f"recorded {run_id} in {config.ledger}", err=True)
 
-    text = render(result, fmt, color=output is None and sys.stdout.isatty())
+    text = render(result, fmt, color=output is None and sys.stdout.isatty(), catalog=inputs.catalog)
     if output is not None:
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
-    sys.exit(0 if result.passed else 1)
+    if accepted is None:
+        sys.exit(0 if result.passed else 1)
+    comparison = compare(accepted, result)
+    for line in comparison.lines():
+        click.echo(line, err=True)
+    sys.exit(0 if comparison.passed else 1)
