@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 from hipaa_cac.cli import main
 
-# The moto server fixtures (`aws`, `moto_server`) for the AWS collector tests.
-pytest_plugins = ["moto_server"]
+# Real servers for the collector tests: moto (`aws`) and slapd (`slapd`, `slapd_ad`).
+pytest_plugins = ["moto_server", "slapd_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "telehealth"
