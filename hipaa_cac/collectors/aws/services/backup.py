@@ -27,9 +27,9 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     backup = target.client("backup", region)
     where = f"{target.account_id}/{region}"
     listing = Gaps(VAULT, "backup", where)
-    vaults = listing(lambda: {"Items": _vaults(backup)})
+    vaults = listing.attempt(lambda: _vaults(backup)) or []
     yield from listing.gaps
-    for vault in (vaults or {}).get("Items", []):
+    for vault in vaults:
         data = {
             "name": vault["BackupVaultName"],
             "region": region,
@@ -38,9 +38,9 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
         }
         yield Observation(VAULT, vault["BackupVaultArn"], data)
     listing = Gaps(PLAN, "backup", where)
-    plans = listing(lambda: {"Items": _plans(backup)})
+    plans = listing.attempt(lambda: _plans(backup)) or []
     yield from listing.gaps
-    for plan in (plans or {}).get("Items", []):
+    for plan in plans:
         yield from _plan(backup, region, f"{where} plan {plan['BackupPlanName']}", plan)
 
 

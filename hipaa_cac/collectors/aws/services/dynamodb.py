@@ -27,9 +27,9 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     dynamodb = target.client("dynamodb", region)
     where = f"{target.account_id}/{region}"
     listing = Gaps(TABLE, "dynamodb", where)
-    names = listing(lambda: {"Names": _table_names(dynamodb)})
+    names = listing.attempt(lambda: _table_names(dynamodb)) or []
     yield from listing.gaps
-    for name in (names or {}).get("Names", []):
+    for name in names:
         yield from _table(target, dynamodb, region, name)
 
 

@@ -40,10 +40,10 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     where = f"{target.account_id}/{region}"
     groups = _Groups(rds)
     listing = Gaps(CLUSTER, "rds", where)
-    clusters = listing(lambda: {"Items": _clusters(rds)})
+    clusters = listing.attempt(lambda: _clusters(rds)) or []
     yield from listing.gaps
     cluster_tls: dict[str, bool | None] = {}
-    for cluster in (clusters or {}).get("Items", []):
+    for cluster in clusters:
         identifier = cluster["DBClusterIdentifier"]
         read = Gaps(CLUSTER, "rds", f"{where} cluster {identifier}")
         group = cluster.get("DBClusterParameterGroup")
@@ -53,9 +53,9 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
         data = {"identifier": identifier, **_common(cluster, region, tls, group)}
         yield Observation(CLUSTER, cluster["DBClusterArn"], data)
     listing = Gaps(INSTANCE, "rds", where)
-    instances = listing(lambda: {"Items": _instances(rds)})
+    instances = listing.attempt(lambda: _instances(rds)) or []
     yield from listing.gaps
-    for db in (instances or {}).get("Items", []):
+    for db in instances:
         identifier = db["DBInstanceIdentifier"]
         read = Gaps(INSTANCE, "rds", f"{where} instance {identifier}")
         names = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])]

@@ -22,10 +22,10 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     redshift = target.client("redshift", region)
     where = f"{target.account_id}/{region}"
     listing = Gaps(CLUSTER, "redshift", where)
-    clusters = listing(lambda: {"Items": _clusters(redshift)})
+    clusters = listing.attempt(lambda: _clusters(redshift)) or []
     yield from listing.gaps
     require_ssl: dict[str, bool | None] = {}  # per parameter group, read once
-    for cluster in (clusters or {}).get("Items", []):
+    for cluster in clusters:
         yield from _cluster(target, redshift, region, cluster, require_ssl)
 
 
