@@ -50,12 +50,9 @@ from hipaa_cac.collectors.ldap.connection import (
 )
 from hipaa_cac.collectors.ldap.flavors import AD, AD_ROOT_DSE, FLAVORS, Flavor
 from hipaa_cac.collectors.ldap.groups import Group, GroupGraph, normalize_dn
-from hipaa_cac.collectors.ldap.users import (
-    SHARED_ACCOUNT_PATTERNS,
-    Membership,
-    user_data,
-)
+from hipaa_cac.collectors.ldap.users import Membership, user_data
 from hipaa_cac.collectors.ldap.values import sid
+from hipaa_cac.collectors.shared_accounts import SHARED_ACCOUNT_PATTERNS
 
 USER = "idp.user"
 GROUP = "idp.group"

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from fnmatch import fnmatchcase
 from typing import Any
 
 from hipaa_cac.collectors.ldap.connection import Entry
@@ -39,34 +38,7 @@ from hipaa_cac.collectors.ldap.values import (
     rfc3339,
     sid,
 )
-
-# Logins that name a role or a machine rather than a person (fnmatch globs,
-# compared case-insensitively).
-SHARED_ACCOUNT_PATTERNS = (
-    "admin",
-    "administrator",
-    "root",
-    "shared",
-    "shared[-_.]*",
-    "*[-_.]shared",
-    "test",
-    "test[-_.]*",
-    "guest",
-    "demo",
-    "temp",
-    "support",
-    "helpdesk",
-    "service",
-    "deploy",
-    "backup",
-    "ci[-_.]*",
-    "svc[-_.]*",
-    "*[-_.]svc",
-    "sa[-_.]*",
-    "service[-_.]*",
-    "bot[-_.]*",
-    "*[-_.]bot",
-)
+from hipaa_cac.collectors.shared_accounts import is_shared
 
 ACCOUNTDISABLE = 0x2  # userAccountControl bit
 
@@ -87,10 +59,6 @@ class Membership:
 def login_of(entry: Entry, flavor: Flavor) -> str:
     # An entry without the login attribute still has a name: its RDN value.
     return entry.first(flavor.login) or rdn_value(entry.dn)
-
-
-def is_shared(login: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatchcase(login.casefold(), p.casefold()) for p in patterns)
 
 
 def user_data(
