@@ -65,7 +65,7 @@ import requests
 
 from hipaa_cac import __version__
 from hipaa_cac.collectors.base import CollectContext, Gap, Observation, Record
-from hipaa_cac.collectors.hosted.http import ApiClient, ApiError, Sleep
+from hipaa_cac.collectors.http_client import ApiClient, ApiError, Sleep
 from hipaa_cac.collectors.shared_accounts import SHARED_ACCOUNT_PATTERNS, is_shared
 
 USER = "idp.user"

@@ -8,14 +8,16 @@ The git collector calls these for evidence kind `git.hosted_settings`:
     for gap in settings.gaps:
         yield Gap(KIND, gap)
 
-http.py is the client (auth, pagination, retries, rate limits, errors that
-never contain the token); model.py the shared shape; github.py and gitlab.py
-map each host's API onto it.
+The HTTP client (auth, pagination, retries, rate limits, errors that never
+contain the token) is collectors/http_client.py, shared with other
+collectors; model.py is the shared shape; github.py and gitlab.py map each
+host's API onto it.
 """
 
 from hipaa_cac.collectors.hosted.github import github_settings
 from hipaa_cac.collectors.hosted.gitlab import gitlab_settings
-from hipaa_cac.collectors.hosted.http import (
+from hipaa_cac.collectors.hosted.model import KIND, HostedSettings
+from hipaa_cac.collectors.http_client import (
     GITHUB_API,
     GITLAB_API,
     ApiClient,
@@ -23,7 +25,6 @@ from hipaa_cac.collectors.hosted.http import (
     ApiResponse,
     RateLimitError,
 )
-from hipaa_cac.collectors.hosted.model import KIND, HostedSettings
 
 __all__ = [
     "GITHUB_API",

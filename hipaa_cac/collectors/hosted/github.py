@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from hipaa_cac.collectors.hosted.http import ApiClient, ApiError
 from hipaa_cac.collectors.hosted.model import (
     Gaps,
     HostedSettings,
@@ -35,6 +34,7 @@ from hipaa_cac.collectors.hosted.model import (
     no_protection,
     unknown_protection,
 )
+from hipaa_cac.collectors.http_client import ApiClient, ApiError
 from hipaa_cac.errors import InputError
 
 PROTECTIVE_RULES = frozenset(

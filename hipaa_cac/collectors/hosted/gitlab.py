@@ -41,7 +41,6 @@ from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import quote
 
-from hipaa_cac.collectors.hosted.http import ApiClient, ApiError
 from hipaa_cac.collectors.hosted.model import (
     Gaps,
     HostedSettings,
@@ -50,6 +49,7 @@ from hipaa_cac.collectors.hosted.model import (
     no_protection,
     unknown_protection,
 )
+from hipaa_cac.collectors.http_client import ApiClient, ApiError
 from hipaa_cac.errors import InputError
 
 NO_ACCESS = 0  # GitLab access level "No one"

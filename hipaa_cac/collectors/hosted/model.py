@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from hipaa_cac.collectors.hosted.http import ApiError, RateLimitError
+from hipaa_cac.collectors.http_client import ApiError, RateLimitError
 
 KIND = "git.hosted_settings"
 

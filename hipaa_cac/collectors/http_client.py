@@ -1,4 +1,4 @@
-"""A small JSON-over-HTTPS client for hosted APIs (GitHub, GitLab; later Okta, Graph).
+"""A small JSON-over-HTTPS client for the hosted APIs collectors read (GitHub, GitLab, Okta).
 
 Our own rather than PyGithub or python-gitlab because we read a handful of
 endpoints and need three things those libraries hide: every failure in words an
