@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from hipaa_cac.collectors.aws.faults import fault_message
-from hipaa_cac.collectors.base import Gap
+from hipaa_cac.collectors.base import Gap, Record
 
 T = TypeVar("T")
 
@@ -89,3 +89,12 @@ class Gaps:
     @property
     def gaps(self) -> list[Gap]:
         return list(self.records())
+
+
+def section(kind: str, service: str, where: str, records: Iterator[Record]) -> Iterator[Record]:
+    """Yield `records`; a failure ends only this kind, as a gap, keeping what
+    was yielded before (one module collecting several kinds)."""
+    try:
+        yield from records
+    except Exception as exc:
+        yield Gap(kind, fault_message(exc, service, where))

@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from hipaa_cac.collectors.aws.faults import fault_message
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._records import Gaps
+from hipaa_cac.collectors.aws.services._records import Gaps, section
 from hipaa_cac.collectors.aws.target import AwsTarget
-from hipaa_cac.collectors.base import Gap, Observation, Record
+from hipaa_cac.collectors.base import Observation, Record
 
 DEFAULT = "aws.ec2.ebs_encryption_default"
 VOLUME = "aws.ec2.volume"
@@ -28,17 +27,9 @@ SNAPSHOT = "aws.ec2.snapshot"
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     ec2 = target.client("ec2", region)
     where = f"{target.account_id}/{region}"
-    yield from _section(DEFAULT, where, _default(target, ec2, region, where))
-    yield from _section(VOLUME, where, _volumes(target, ec2, region))
-    yield from _section(SNAPSHOT, where, _snapshots(target, ec2, region, where))
-
-
-def _section(kind: str, where: str, records: Iterator[Record]) -> Iterator[Record]:
-    """A failure ends only its own kind; what it yielded before is kept."""
-    try:
-        yield from records
-    except Exception as exc:
-        yield Gap(kind, fault_message(exc, "ec2", where))
+    yield from section(DEFAULT, "ec2", where, _default(target, ec2, region, where))
+    yield from section(VOLUME, "ec2", where, _volumes(target, ec2, region))
+    yield from section(SNAPSHOT, "ec2", where, _snapshots(target, ec2, region, where))
 
 
 def _default(target: AwsTarget, ec2: Any, region: str, where: str) -> Iterator[Record]:

@@ -15,11 +15,10 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from hipaa_cac.collectors.aws.faults import fault_message
 from hipaa_cac.collectors.aws.services import AwsService
-from hipaa_cac.collectors.aws.services._records import Gaps
+from hipaa_cac.collectors.aws.services._records import Gaps, section
 from hipaa_cac.collectors.aws.target import AwsTarget
-from hipaa_cac.collectors.base import Gap, Observation, Record
+from hipaa_cac.collectors.base import Observation, Record
 
 VPC = "aws.ec2.vpc"
 SECURITY_GROUP = "aws.ec2.security_group"
@@ -29,16 +28,8 @@ INTERNET = {"0.0.0.0/0", "::/0"}
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     ec2 = target.client("ec2", region)
     where = f"{target.account_id}/{region}"
-    yield from _section(VPC, where, _vpcs(target, ec2, region, where))
-    yield from _section(SECURITY_GROUP, where, _groups(target, ec2, region, where))
-
-
-def _section(kind: str, where: str, records: Iterator[Record]) -> Iterator[Record]:
-    """A failure ends only its own kind; what it yielded before is kept."""
-    try:
-        yield from records
-    except Exception as exc:
-        yield Gap(kind, fault_message(exc, "ec2", where))
+    yield from section(VPC, "ec2", where, _vpcs(target, ec2, region, where))
+    yield from section(SECURITY_GROUP, "ec2", where, _groups(target, ec2, region, where))
 
 
 def _vpcs(target: AwsTarget, ec2: Any, region: str, where: str) -> Iterator[Record]:
