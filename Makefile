@@ -34,21 +34,26 @@ demo: install
 		echo "exit $$?: controls fail or cannot be decided (the example plants them)"
 	$(BIN)/hipaa-cac ledger verify --repo $(EXAMPLE)
 
-# System packages some tests need (Debian/Ubuntu; sudo when not root):
-# slapd and ldap-utils for the LDAP collector's tests, which run their own
-# slapd (tests/slapd_server.py). The package's postinst creates a system
-# instance (/etc/ldap/slapd.d, port 389) and starts it where services can be
-# started (not in containers: policy-rc.d); the tests never use it, their
-# slapd has its own config and a free port. postgresql and chromium join as
-# their collectors and reports land.
+# System packages some tests need (Debian/Ubuntu; sudo when not root), each
+# installed only when missing:
+#   slapd, ldap-utils  the LDAP collector's tests run their own slapd
+#                      (tests/slapd_server.py), never the system instance the
+#                      package's postinst may start;
+#   chromium           the auditor bundle's HTML report is opened in headless
+#                      Chromium (tests/chromium.py).
+SYSTEM_PACKAGES = /usr/sbin/slapd:slapd /usr/sbin/slapadd:slapd /usr/bin/ldapsearch:ldap-utils \
+	/usr/bin/chromium:chromium
+
 system-packages:
-	@if [ -x /usr/sbin/slapd ] && [ -x /usr/sbin/slapadd ]; then exit 0; fi; \
+	@missing=; for pair in $(SYSTEM_PACKAGES); do \
+		[ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
+	[ -n "$$missing" ] || exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
-	else echo "system-packages: run as root (or install sudo) to apt-get install slapd" >&2; \
+	else echo "system-packages: run as root (or install sudo) to apt-get install$$missing" >&2; \
 		exit 1; fi; \
 	$$sudo apt-get update && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y --no-install-recommends slapd ldap-utils
+		apt-get install -y --no-install-recommends $$(echo $$missing | tr ' ' '\n' | sort -u)
 
 lint: install-dev
 	$(BIN)/ruff check hipaa_cac tests bench

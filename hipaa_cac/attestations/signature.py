@@ -15,7 +15,6 @@ an error: the attestation does not count.
 
 from __future__ import annotations
 
-import base64
 import re
 import subprocess
 import tempfile
@@ -23,10 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
+from hipaa_cac import signing
 from hipaa_cac.attestations.model import Signature
 from hipaa_cac.canonical import canonical_json
 from hipaa_cac.errors import InputError
@@ -69,32 +65,18 @@ def _verify_ed25519(
         raise InputError(
             f"signature: unknown key {key!r}: {KEYS_DIR}/{key}.pub is not in the repo", shown, line
         )
-    public = _public_key(path, f"{KEYS_DIR}/{key}.pub", shown, line)
+    name = f"{KEYS_DIR}/{key}.pub"
     try:
-        public.verify(base64.b64decode(value, validate=True), message)
-    except (InvalidSignature, ValueError):
+        public = signing.parse_public_key(path.read_text(encoding="utf-8", errors="replace"), name)
+    except InputError:
+        raise InputError(f"signature: {name} is not an Ed25519 public key", shown, line) from None
+    if not signing.verify(public, message, value):
         raise InputError(
             f"signature: does not verify with key {key!r}: the file changed after it was "
             "signed, or another key signed it",
             shown,
             line,
-        ) from None
-
-
-def _public_key(path: Path, name: str, shown: str, line: int | None) -> Ed25519PublicKey:
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
-    try:
-        if text.startswith("-----BEGIN"):
-            key: object = serialization.load_pem_public_key(text.encode())
-        elif text.startswith("ssh-ed25519 "):
-            key = serialization.load_ssh_public_key(text.encode())
-        else:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
-    except (ValueError, UnsupportedAlgorithm):
-        key = None
-    if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"signature: {name} is not an Ed25519 public key", shown, line)
-    return key
+        )
 
 
 def _verify_ssh(
@@ -150,8 +132,7 @@ def sign_attestation(
     key_id = key_id or private_key_path.stem
     if not _KEY_ID.match(key_id):
         raise InputError(f"invalid key id {key_id!r}: use letters, digits and . _ @ + -")
-    private = _private_key(private_key_path)
-    value = base64.b64encode(private.sign(signed_bytes(document))).decode()
+    value = signing.sign(signing.load_private_key(private_key_path), signed_bytes(document))
     unsigned = {k: v for k, v in document.items() if k != "signature"}
     return {**unsigned, "signature": {"method": "ed25519", "key": key_id, "value": value}}
 
@@ -181,28 +162,4 @@ def sign_attestation_ssh(
 
 def public_key_pem(private_key_path: Path) -> str:
     """The PEM public key to commit as keys/<key id>.pub."""
-    public = _private_key(private_key_path).public_key()
-    pem = public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return pem.decode()
-
-
-def _private_key(path: Path) -> Ed25519PrivateKey:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read private key: {exc.__class__.__name__}", path) from None
-    try:
-        if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY"):
-            key: object = serialization.load_ssh_private_key(data, password=None)
-        else:
-            key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        # TypeError: the key is encrypted; never echo key material.
-        raise InputError(
-            f"not an unencrypted Ed25519 private key ({exc.__class__.__name__})", path
-        ) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InputError("not an Ed25519 private key", path)
-    return key
+    return signing.public_key_pem(signing.load_private_key(private_key_path).public_key())

@@ -36,6 +36,7 @@ def main() -> None:
 def _register() -> None:
     from hipaa_cac.cli import (
         attest,
+        bundle,
         collect,
         evaluate,
         evidence,
@@ -55,6 +56,8 @@ def _register() -> None:
     main.add_command(status.status)
     main.add_command(ledger.ledger)
     main.add_command(policy.policy)
+    main.add_command(bundle.bundle)
+    main.add_command(bundle.keygen)
 
 
 _register()

@@ -44,18 +44,25 @@ class VerifyResult:
     problem: str | None
 
 
-def verify_chain(rows: Iterable[StoredEntry], expect_head: str | None = None) -> VerifyResult:
+def verify_chain(
+    rows: Iterable[StoredEntry],
+    expect_head: str | None = None,
+    *,
+    first_seq: int = 1,
+    anchor: str = GENESIS,
+) -> VerifyResult:
     """Verify `rows` (in seq order). `expect_head` must be the hash of some entry in the chain.
 
     A head recorded earlier stays valid while later runs are appended; it fails
-    only if the entry it names is gone.
+    only if the entry it names is gone. An excerpt (an auditor bundle's) starts
+    at `first_seq` and links to `anchor`, the hash of the entry before it.
     """
     entries = runs = 0
     head: str | None = None
     last_run: str | None = None
     seen_expected = expect_head is None
     for row in rows:
-        found = _problem(row, entries + 1, head or GENESIS)
+        found = _problem(row, first_seq + entries, head or anchor)
         if found is not None:
             bad_seq, problem = found
             return VerifyResult(False, entries, runs, head, bad_seq, problem)
@@ -69,7 +76,7 @@ def verify_chain(rows: Iterable[StoredEntry], expect_head: str | None = None) ->
     if not seen_expected:
         actual = f"head is {head}" if head is not None else "ledger is empty"
         problem = f"{actual}, expected {expect_head} (entries removed from the end)"
-        return VerifyResult(False, entries, runs, head, entries + 1, problem)
+        return VerifyResult(False, entries, runs, head, first_seq + entries, problem)
     return VerifyResult(True, entries, runs, head, None, None)
 
 
@@ -81,8 +88,8 @@ def _problem(row: StoredEntry, expected_seq: int, prev_hash: str) -> tuple[int, 
             return 1, f"ledger starts at entry {seq}, not 1 (entries deleted)"
         return expected_seq, f"sequence gap after entry {expected_seq - 1} (entry deleted)"
     if seq < expected_seq:
-        # Rows arrive sorted and seq is unique, so only a seq below 1 gets here.
-        return seq, f"entry {seq}: sequence numbers start at 1 (entry inserted)"
+        # Rows arrive sorted and seq is unique, so only a seq below the first gets here.
+        return seq, f"entry {seq}: sequence numbers start at {expected_seq} (entry inserted)"
     if row.prev_hash != prev_hash:
         before = "the genesis hash" if seq == 1 else f"entry {seq - 1}"
         why = "modified, deleted, inserted or reordered"
