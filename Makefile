@@ -40,13 +40,17 @@ demo: install
 #                      (tests/slapd_server.py), never the system instance the
 #                      package's postinst may start;
 #   chromium           the auditor bundle's HTML report is opened in headless
-#                      Chromium (tests/chromium.py).
+#                      Chromium (tests/chromium.py);
+#   postgresql         the team ledger's tests run their own server on a free
+#                      port (tests/postgres_server.py, as user postgres when
+#                      root), never the cluster the package may create.
+# Each entry is <file that shows it is installed (a glob)>:<package>.
 SYSTEM_PACKAGES = /usr/sbin/slapd:slapd /usr/sbin/slapadd:slapd /usr/bin/ldapsearch:ldap-utils \
-	/usr/bin/chromium:chromium
+	/usr/bin/chromium:chromium /usr/lib/postgresql/*/bin/initdb:postgresql
 
 system-packages:
 	@missing=; for pair in $(SYSTEM_PACKAGES); do \
-		[ -x "$${pair%%:*}" ] || missing="$$missing $${pair##*:}"; done; \
+		ls $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
 	[ -n "$$missing" ] || exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; \
 	else echo "system-packages: run as root (or install sudo) to apt-get install$$missing" >&2; \

@@ -111,7 +111,7 @@ def compare(baseline: Baseline, evaluation: Evaluation) -> Comparison:
         key_of(f): f
         for r in evaluation.results
         if not r.status.passing
-        for f in r.findings
+        for f in r.counted
         if key_of(f) not in baseline.findings
     }
     new = tuple(unseen[k] for k in sorted(unseen))

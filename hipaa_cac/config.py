@@ -5,7 +5,7 @@ organization: Acme Telehealth
 controls: [builtin]          # or [controls] after `hipaa-cac init` copied them
 policies: [builtin]
 evidence: evidence
-ledger: .hipaa-cac/ledger.sqlite
+ledger: .hipaa-cac/ledger.sqlite  # or postgresql://ci@db.internal/compliance
 engine: embedded             # or opa, with opa_url
 sources:                     # what `hipaa-cac collect` runs
   - id: attestations
@@ -14,6 +14,7 @@ sources:                     # what `hipaa-cac collect` runs
     collector: git
     config: {path: ../api}
 retention: {evidence: 2192d}  # unreferenced evidence; the ledger's is kept forever
+waivers: {path: waivers, max_duration: 365d}  # both optional (docs/waivers.md)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from hipaa_cac import schemas
 from hipaa_cac.errors import InputError
+from hipaa_cac.ledger.location import LedgerUrl, ledger_location
 from hipaa_cac.paths import builtin_dir
 from hipaa_cac.yamlfile import load_yaml
 
@@ -49,11 +51,14 @@ class RepoConfig:
     controls: tuple[Path, ...]
     policies: tuple[Path, ...]
     evidence: Path
-    ledger: Path
+    ledger: Path | LedgerUrl  # a URL is never joined to the root
     engine: str
     opa_url: str
     sources: tuple[SourceConfig, ...] = ()
     evidence_retention: str = DEFAULT_RETENTION
+    # Set only when hipaa-cac.yaml names it (then it must exist); else waivers/ if present.
+    waivers: Path | None = None
+    waiver_max_duration: str | None = None  # None: one calendar year
 
 
 def load_config(root: Path) -> RepoConfig:
@@ -71,11 +76,13 @@ def load_config(root: Path) -> RepoConfig:
         controls=_dirs(root, data.get("controls", ["controls"]), "controls"),
         policies=_dirs(root, data.get("policies", ["policies"]), "policies"),
         evidence=root / data.get("evidence", "evidence"),
-        ledger=root / data.get("ledger", ".hipaa-cac/ledger.sqlite"),
+        ledger=_ledger(root, data.get("ledger", ".hipaa-cac/ledger.sqlite"), document.line_of),
         engine=data.get("engine", "embedded"),
         opa_url=data.get("opa_url", "http://127.0.0.1:8181"),
         sources=_sources(data.get("sources", []), document.line_of),
         evidence_retention=data.get("retention", {}).get("evidence", DEFAULT_RETENTION),
+        waivers=root / data["waivers"]["path"] if "path" in data.get("waivers", {}) else None,
+        waiver_max_duration=data.get("waivers", {}).get("max_duration"),
     )
 
 
@@ -92,6 +99,15 @@ def _sources(
         seen.add(entry["id"])
         sources.append(SourceConfig(entry["id"], entry["collector"], entry.get("config", {}), line))
     return tuple(sources)
+
+
+def _ledger(
+    root: Path, value: str, line_of: Callable[[list[str | int]], int | None]
+) -> Path | LedgerUrl:
+    try:
+        return ledger_location(value, root)
+    except ValueError as exc:
+        raise InputError(f"ledger: {exc}", CONFIG_FILE, line_of(["ledger"])) from None
 
 
 def _dirs(root: Path, entries: list[str], builtin: str) -> tuple[Path, ...]:

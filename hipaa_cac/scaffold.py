@@ -68,13 +68,34 @@ README = """\
 
 Managed with hipaa-cac. `controls/` holds the HIPAA safeguards as versioned
 YAML (bump `version` whenever you change one), `policies/` the Rego rules that
-decide them, `evidence/` what collectors and attestations recorded.
+decide them, `evidence/` what collectors and attestations recorded, and
+`waivers/` the risks you accepted, each with an expiry date.
 
     hipaa-cac attest baa     # record a BAA (attestations/; docs/attestations.md)
     hipaa-cac collect        # run the evidence sources in hipaa-cac.yaml
     hipaa-cac validate       # controls, policies and evidence are consistent
     hipaa-cac policy test    # Rego unit tests
     hipaa-cac evaluate       # decide every control; records the run in the ledger
+"""
+
+WAIVERS_README = """\
+# Waivers
+
+Accepted risks: one YAML file per waiver (docs/waivers.md in hipaa-cac). An
+active waiver stops the findings it covers from counting against a failing
+control; it never turns missing, stale or broken evidence into a pass.
+
+    # waivers/W-2026-001.yaml
+    id: W-2026-001
+    control: hipaa-164-312-a-2-iv
+    scope: arn:aws:s3:::legacy-*      # resource glob(s); '*' = every finding
+    reason: Read-only legacy exports, deleted by 2027-03; KMS migration in SEC-142.
+    approver: security-official@example.com
+    created: 2026-09-01
+    expires: 2027-03-01               # required; at most one year after created
+    ticket: SEC-142                   # optional
+
+`hipaa-cac validate` checks every file here.
 """
 
 
@@ -93,6 +114,7 @@ def scaffold(target: Path, organization: str) -> list[Path]:
         "README.md": README.format(organization=organization),
         "evidence/.gitkeep": "",
         "attestations/.gitkeep": "",
+        "waivers/README.md": WAIVERS_README,
         ".github/workflows/hipaa-cac.yml": WORKFLOW,
     }
     for relative, text in files.items():

@@ -11,8 +11,9 @@ from click.testing import CliRunner, Result
 
 from hipaa_cac.cli import main
 
-# Real servers for the collector tests: moto (`aws`) and slapd (`slapd`, `slapd_ad`).
-pytest_plugins = ["moto_server", "slapd_server"]
+# Real servers for the collector tests: moto (`aws`) and slapd (`slapd`, `slapd_ad`);
+# PostgreSQL (`postgres_url`) for the ledger's.
+pytest_plugins = ["moto_server", "slapd_server", "postgres_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "telehealth"

@@ -1,6 +1,6 @@
 """Test helper: a process that appends runs to a ledger until done (or killed).
 
-    python tests/ledger_writer.py LEDGER RUNS STATUSES
+    python tests/ledger_writer.py LEDGER RUNS STATUSES     # LEDGER: a file path or a URL
 
 Prints "ready" once the ledger is open and waits for a line on stdin, so a test
 can start several writers at the same moment. Then appends RUNS runs, each a
@@ -11,13 +11,12 @@ and prints each run id once its run is committed.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from hipaa_cac.ledger import NewEntry, open_ledger
 
 
 def main(path: str, runs: int, statuses: int) -> None:
-    with open_ledger(Path(path)) as ledger:
+    with open_ledger(path) as ledger:
         print("ready", flush=True)
         sys.stdin.readline()
         for _ in range(runs):

@@ -48,11 +48,12 @@ def test_collector_contract() -> None:
 
 def test_example_attestations_carry_what_the_demo_plants(tmp_path: Path) -> None:
     """The example's YAML: an expired log-vendor BAA, overdue training for
-    p-103, a contingency plan attested in 2025, and six addressable decisions."""
+    p-103, a contingency plan attested in 2025, six addressable decisions, and
+    the roster (seven people) with access reviews and documented accounts."""
     records = collect(example_copy(tmp_path))
     assert all(isinstance(r, Observation) for r in records)
     mine = {r.subject: r for r in records if isinstance(r, Observation)}
-    assert len(mine) == 17
+    assert len(mine) == 28
     logstream = mine["attestation:baa/logstream"]
     assert logstream.kind == "attestation.baa" and logstream.observed_at == "2026-02-01T00:00:00Z"
     assert logstream.data["expires_on"] == "2026-10-01"
@@ -86,7 +87,7 @@ def test_one_invalid_file_is_a_gap_for_its_kind_and_the_rest_still_count(tmp_pat
         )
     ]
     subjects = [r.subject for r in records if isinstance(r, Observation)]
-    assert len(subjects) == 16
+    assert len(subjects) == 27
     assert "attestation:baa/logstream" not in subjects
     assert {"attestation:baa/aws", "attestation:baa/northside-clinic"} <= set(subjects)
 
@@ -128,7 +129,7 @@ def test_configured_path_and_missing_directory(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE / "documents", root / "documents")
     records = collect(root, {"path": "human/evidence"})
     found = [r for r in records if isinstance(r, Observation)]
-    assert len(found) == len(records) == 17
+    assert len(found) == len(records) == 28
     assert all(r.data["source_file"].startswith("human/evidence/") for r in found)
 
     missing = collect(tmp_path / "empty")

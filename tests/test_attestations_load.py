@@ -92,6 +92,17 @@ decision: alternative_measure
 rationale: no offices of our own
 alternative_measure: AWS data centers under the AWS BAA
 """,
+    "workforce_roster": """\
+type: workforce_roster
+exported_on: 2026-02-28
+people:
+  - {person_id: p-1, status: active, role: Engineer, termination_date: null, accounts: [dana]}
+""",
+    "access_review": """\
+type: access_review
+reviewed_on: 2026-02-20
+accounts: [dana, okta:acme.okta.com/users/00u1]
+""",
 }
 
 
@@ -141,6 +152,7 @@ def test_every_statement_type_loads(tmp_path: Path, type_: str) -> None:
         "statement": "We do it.",
         "scope": "all laptops",
         "next_review": None,
+        "accounts": None,
         "document": None,
         "document_sha256": None,
         "attested_by": "dana@example.com",

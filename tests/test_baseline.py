@@ -58,7 +58,7 @@ def edit(path: Path, change) -> None:
 def test_the_same_result_as_baseline_passes(cli, example_repo, baseline):
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 0, result.stderr
-    counts = "0 new findings, 0 fixed, 84 unchanged, 0 controls regressed"
+    counts = "0 new findings, 0 fixed, 89 unchanged, 0 controls regressed"
     assert f"{counts} (baseline: {baseline})" in result.stderr
 
 
@@ -72,7 +72,7 @@ def test_the_run_is_still_recorded_and_reported_in_full(cli, example_repo, basel
     assert "recorded run-000001" in result.stderr
     document = json.loads(out.read_text())
     assert document["summary"]["passed"] is False  # the report still says what fails
-    assert document["summary"]["findings"] == 84
+    assert document["summary"]["findings"] == 89
 
 
 def test_a_new_phi_log_line_fails_naming_it(cli, example_repo, baseline, monkeypatch):
@@ -81,7 +81,7 @@ def test_a_new_phi_log_line_fails_naming_it(cli, example_repo, baseline, monkeyp
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 1
     # One log line, three controls that count it: three findings.
-    assert "3 new findings, 0 fixed, 84 unchanged, 0 controls regressed" in result.stderr
+    assert "3 new findings, 0 fixed, 89 unchanged, 0 controls regressed" in result.stderr
     for control in ("hipaa-164-312-b", "hipaa-164-502-b", "hipaa-164-514"):
         assert f"  new: {control} logs:{LOG}:9#ssn ({PHI_RULE}): " in result.stderr
 
@@ -91,7 +91,7 @@ def test_a_removed_attestation_is_a_regression(cli, example_repo, baseline, monk
     recollect(cli, example_repo, monkeypatch, "attestations")
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 1
-    assert "0 new findings, 0 fixed, 84 unchanged, 1 control regressed" in result.stderr
+    assert "0 new findings, 0 fixed, 89 unchanged, 1 control regressed" in result.stderr
     assert "  regressed: hipaa-164-308-a-1-ii-c pass -> attestation_missing" in result.stderr
 
 
@@ -104,7 +104,7 @@ def test_a_fixed_finding_is_counted(cli, example_repo, baseline, monkeypatch):
     recollect(cli, example_repo, monkeypatch, "api-logs")
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 0, result.stderr
-    assert "0 new findings, 3 fixed, 81 unchanged, 0 controls regressed" in result.stderr
+    assert "0 new findings, 3 fixed, 86 unchanged, 0 controls regressed" in result.stderr
     assert "fixed findings stay accepted until the baseline is refreshed" in result.stderr
 
 
@@ -118,7 +118,7 @@ def test_messages_are_not_part_of_a_findings_identity(cli, example_repo, baselin
     edit(baseline, reword)
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 0, result.stderr
-    assert "0 new findings, 0 fixed, 84 unchanged" in result.stderr
+    assert "0 new findings, 0 fixed, 89 unchanged" in result.stderr
 
 
 def test_becoming_undecidable_fails_closed(cli, example_repo, baseline):
@@ -149,7 +149,7 @@ def test_becoming_undecidable_fails_closed(cli, example_repo, baseline):
     edit(baseline, failed)
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 1
-    assert "0 new findings, 1 fixed, 84 unchanged, 1 control regressed" in result.stderr
+    assert "0 new findings, 1 fixed, 89 unchanged, 1 control regressed" in result.stderr
     assert f"  regressed: {protection} fail -> insufficient_evidence" in result.stderr
 
 
@@ -160,7 +160,7 @@ def test_a_control_missing_from_the_baseline_is_new(cli, example_repo, baseline)
     edit(baseline, drop)
     result = evaluate(cli, example_repo, "--baseline", baseline)
     assert result.exit_code == 1
-    assert "4 new findings, 0 fixed, 80 unchanged, 1 control regressed" in result.stderr
+    assert "4 new findings, 0 fixed, 85 unchanged, 1 control regressed" in result.stderr
     assert "  regressed: hipaa-164-312-d not in baseline -> fail" in result.stderr
 
 

@@ -228,3 +228,28 @@ def test_keygen_refuses_to_overwrite_and_keeps_the_key_private(cli, built) -> No
     again = cli("keygen", built["key"])
     assert again.exit_code == 2
     assert "refusing to overwrite" in again.output
+
+
+def test_waivers_travel_with_the_bundle_and_show_in_the_report(cli, tmp_path: Path) -> None:
+    repo = tmp_path / "telehealth"
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns(".hipaa-cac", "__pycache__"))
+    (repo / "waivers").mkdir()
+    (repo / "waivers" / "W-2026-007.yaml").write_text(
+        "id: W-2026-007\n"
+        "control: hipaa-164-312-b\n"
+        'scope: "*"\n'
+        "reason: Audit logging moves to the new account in December.\n"
+        "approver: security@northwind.example\n"
+        "created: 2026-11-01\n"
+        "expires: 2027-01-31\n"
+    )
+    assert cli("evaluate", "--repo", repo, "--at", RUNS[0]).exit_code == 1
+    out = tmp_path / "w.zip"
+    assert cli("bundle", "create", "--repo", repo, *PERIOD, "--out", out).exit_code == 0
+    files = members(out)
+    assert "repository/waivers/W-2026-007.yaml" in files
+    report = files["report.html"].decode()
+    waivers = report[report.index("<section id=waivers>") :]
+    assert "W-2026-007" in waivers and "security@northwind.example" in waivers
+    manifest = json.loads(files[archive.MANIFEST])
+    assert "repository/waivers/W-2026-007.yaml" in {f["path"] for f in manifest["files"]}

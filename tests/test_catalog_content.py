@@ -207,6 +207,10 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-312-d"}),
         frozenset({"idp.user"}),
     ),
+    "data.hipaa.technical.authentication.conditional_access_requires_mfa": (
+        frozenset({"hipaa-164-312-d"}),
+        frozenset({"idp.session_policy"}),
+    ),
     "data.hipaa.technical.transmission.listeners_use_tls": (
         frozenset({"hipaa-164-312-e-1"}),
         frozenset({"aws.elbv2.listener"}),
@@ -495,6 +499,33 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-312-b"}),
         frozenset({"aws.ec2.vpc"}),
     ),
+    "data.hipaa.technical.access_control.break_glass_documented": (
+        frozenset({"hipaa-164-312-a-2-ii"}),
+        frozenset({"idp.user", "attestation.emergency_access"}),
+    ),
+    "data.hipaa.administrative.workforce_access.terminated_accounts_disabled": (
+        frozenset({"hipaa-164-308-a-3-ii-c"}),
+        frozenset({"idp.user", "attestation.workforce_roster"}),
+    ),
+    "data.hipaa.administrative.workforce_access.accounts_belong_to_workforce": (
+        frozenset({"hipaa-164-308-a-4-ii-c"}),
+        frozenset(
+            {
+                "idp.user",
+                "attestation.workforce_roster",
+                "attestation.access_management",
+                "attestation.emergency_access",
+            }
+        ),
+    ),
+    "data.hipaa.administrative.workforce_access.privileged_access_reviewed": (
+        frozenset({"hipaa-164-308-a-4-ii-c"}),
+        frozenset({"idp.user", "attestation.access_review"}),
+    ),
+    "data.hipaa.administrative.workforce_access.workforce_trained": (
+        frozenset({"hipaa-164-308-a-5-i"}),
+        frozenset({"attestation.workforce_roster", "idp.user", "attestation.training"}),
+    ),
 }
 
 # Controls that carry a person's attestation on top of their machine checks
@@ -508,6 +539,7 @@ EXTRA_ATTESTATIONS = {
     "hipaa-164-308-a-5-ii-d": "attestation.password_management",
     "hipaa-164-308-a-6-ii": "attestation.incident_response",
     "hipaa-164-308-a-7-ii-a": "attestation.contingency_plan",
+    "hipaa-164-312-a-2-ii": "attestation.emergency_access",
     "hipaa-164-502-b": "attestation.minimum_necessary",
     "hipaa-164-504-e": "attestation.policies_procedures",
     "hipaa-164-514": "attestation.deidentification",
@@ -516,19 +548,21 @@ EXTRA_ATTESTATIONS = {
 # Controls changed since the first catalog release, at their current version.
 REVISED = {
     "hipaa-164-308-a-1-ii-d": "1.1.0",
-    "hipaa-164-308-a-3-ii-c": "1.1.0",
+    "hipaa-164-308-a-3-ii-c": "1.2.0",
     "hipaa-164-308-a-4-ii-b": "1.1.0",
-    "hipaa-164-308-a-4-ii-c": "1.1.0",
+    "hipaa-164-308-a-4-ii-c": "1.2.0",
+    "hipaa-164-308-a-5-i": "1.1.0",
     "hipaa-164-308-a-5-ii-b": "1.1.0",
     "hipaa-164-308-a-5-ii-d": "1.2.0",
     "hipaa-164-308-a-6-ii": "1.1.0",
     "hipaa-164-308-a-7-ii-a": "1.1.0",
     "hipaa-164-312-a-1": "1.1.0",
+    "hipaa-164-312-a-2-ii": "1.1.0",
     "hipaa-164-312-a-2-iv": "1.1.0",
     "hipaa-164-312-b": "1.2.0",
     "hipaa-164-312-c-1": "1.2.0",
     "hipaa-164-312-c-2": "1.1.0",
-    "hipaa-164-312-d": "1.2.0",
+    "hipaa-164-312-d": "1.3.0",
     "hipaa-164-312-e-1": "1.1.0",
     "hipaa-164-312-e-2-ii": "1.1.0",
     "hipaa-164-502-b": "1.1.0",
@@ -583,7 +617,14 @@ ATTESTATION_TYPES = frozenset(
 )
 # Record-shaped attestation kinds (docs/evidence-kinds.md): evidence for rules,
 # not a statement a person signs, so never a control's `attestation`.
-RECORD_ATTESTATIONS = frozenset({"attestation.baa", "attestation.training"})
+RECORD_ATTESTATIONS = frozenset(
+    {
+        "attestation.baa",
+        "attestation.training",
+        "attestation.workforce_roster",
+        "attestation.access_review",
+    }
+)
 
 CITATION = re.compile(r"^45 CFR (1[0-9]{2})\.([0-9]{3})((?:\([A-Za-z0-9]+\))*)$")
 

@@ -1,7 +1,10 @@
 """The ledger: appending, reading back, tamper detection, crashes and concurrency.
 
-Tampering is done the way an attacker would: by editing the SQLite file with
-plain sqlite3, after dropping the append-only triggers.
+What every backend must do runs against both (`location`: an SQLite file, and a
+fresh database on the real PostgreSQL server of tests/postgres_server.py).
+Tampering is done the way an attacker would: here by editing the SQLite file with
+plain sqlite3 after dropping the append-only triggers; PostgreSQL's rows in
+test_ledger_postgres.py.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pytest
 from hipaa_cac.canonical import content_hash
 from hipaa_cac.durations import parse_timestamp
 from hipaa_cac.errors import InputError
-from hipaa_cac.ledger import GENESIS, NewEntry, SqliteLedger, open_ledger
+from hipaa_cac.ledger import GENESIS, Ledger, NewEntry, open_ledger
 
 REPO = Path(__file__).resolve().parents[1]
 WRITER = Path(__file__).with_name("ledger_writer.py")
@@ -39,13 +42,22 @@ def run_of(statuses: int) -> list[NewEntry]:
     ]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a new ledger goes: an SQLite file path, or a PostgreSQL URL (a str)."""
+    if request.param == "sqlite":
+        return tmp_path / "audit" / "ledger.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[SqliteLedger]:
-    with open_ledger(tmp_path / "audit" / "ledger.db") as opened:
+def ledger(location: Path | str) -> Iterator[Ledger]:
+    with open_ledger(location) as opened:
         yield opened
 
 
-def assert_runs_complete(ledger: SqliteLedger) -> None:
+def assert_runs_complete(ledger: Ledger) -> None:
     """Every run holds its `run` entry plus as many statuses as that entry announces."""
     expected: dict[str, int] = {}
     statuses: Counter[str] = Counter()
@@ -61,7 +73,7 @@ def assert_runs_complete(ledger: SqliteLedger) -> None:
 # --- appending and reading back ---------------------------------------------------------
 
 
-def test_append_and_read_back(ledger: SqliteLedger) -> None:
+def test_append_and_read_back(ledger: Ledger) -> None:
     run_id, written = ledger.append_run(run_of(2), recorded_at=WHEN)
 
     assert run_id == "run-000001"
@@ -72,7 +84,7 @@ def test_append_and_read_back(ledger: SqliteLedger) -> None:
     assert ledger.head() == written[-1]
 
 
-def test_entries_chain_with_the_documented_hash(ledger: SqliteLedger) -> None:
+def test_entries_chain_with_the_documented_hash(ledger: Ledger) -> None:
     ledger.append_run(run_of(1))
     _, second = ledger.append_run(run_of(1))
     entries = list(ledger.entries())
@@ -94,12 +106,11 @@ def test_entries_chain_with_the_documented_hash(ledger: SqliteLedger) -> None:
     assert second[0].prev_hash == entries[1].hash  # runs chain onto each other too
 
 
-def test_run_ids_allocate_in_order_across_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
-    with open_ledger(path) as ledger:
+def test_run_ids_allocate_in_order_across_reopening(location: Path | str) -> None:
+    with open_ledger(location) as ledger:
         first, _ = ledger.append_run(run_of(1))
         second, _ = ledger.append_run(run_of(3))
-    with open_ledger(path) as ledger:
+    with open_ledger(location, create=False) as ledger:
         third, _ = ledger.append_run(run_of(2))
         assert [first, second, third] == ["run-000001", "run-000002", "run-000003"]
         assert ledger.runs() == [first, second, third]
@@ -111,20 +122,20 @@ def test_run_ids_allocate_in_order_across_reopening(tmp_path: Path) -> None:
         assert ledger.verify().ok
 
 
-def test_default_recorded_at_is_utc_now(ledger: SqliteLedger) -> None:
+def test_default_recorded_at_is_utc_now(ledger: Ledger) -> None:
     _, entries = ledger.append_run(run_of(1))
     recorded_at = entries[0].recorded_at
     assert recorded_at.endswith("Z")
     assert abs(parse_timestamp(recorded_at) - datetime.now(UTC)) < timedelta(minutes=1)
 
 
-def test_payload_is_stored_as_read_back(ledger: SqliteLedger) -> None:
+def test_payload_is_stored_as_read_back(ledger: Ledger) -> None:
     _, written = ledger.append_run([NewEntry("run", {"rules": ("r1", "r2"), "note": "é"})])
     assert written[0].payload == {"rules": ["r1", "r2"], "note": "é"}
     assert list(ledger.entries()) == written
 
 
-def test_rejects_empty_runs_and_non_json_payloads(ledger: SqliteLedger) -> None:
+def test_rejects_empty_runs_and_non_json_payloads(ledger: Ledger) -> None:
     with pytest.raises(ValueError, match="at least one entry"):
         ledger.append_run([])
     with pytest.raises(ValueError, match="NaN"):
@@ -133,9 +144,22 @@ def test_rejects_empty_runs_and_non_json_payloads(ledger: SqliteLedger) -> None:
     assert ledger.verify().ok and ledger.verify().head_hash is None
 
 
-def test_sql_updates_and_deletes_are_refused(ledger: SqliteLedger) -> None:
-    ledger.append_run(run_of(1))
-    with closing(sqlite3.connect(ledger.path)) as db:
+def test_reads_page_through_long_ledgers(ledger: Ledger) -> None:
+    # Reads go a page (1000 rows) at a time: cross page boundaries, filtered and not.
+    for statuses in (1200, 900, 5):
+        ledger.append_run(run_of(statuses))
+    entries = list(ledger.entries())
+    assert [e.seq for e in entries] == list(range(1, 2109))
+    assert len(list(ledger.entries(run_id="run-000002"))) == 901
+    assert [e.seq for e in ledger.entries(types=["run"])] == [1, 1202, 2103]
+    assert (ledger.verify().ok, ledger.verify().entries) == (True, 2108)
+
+
+def test_sql_updates_and_deletes_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    with open_ledger(path) as ledger:
+        ledger.append_run(run_of(1))
+    with closing(sqlite3.connect(path)) as db:
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             db.execute("UPDATE ledger_entries SET payload = '{}' WHERE seq = 1")
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -286,7 +310,7 @@ def test_expect_head_detects_entries_removed_from_the_end(tmp_path: Path) -> Non
     assert result.entries == 3
 
 
-def test_expect_head_recorded_earlier_survives_later_runs(ledger: SqliteLedger) -> None:
+def test_expect_head_recorded_earlier_survives_later_runs(ledger: Ledger) -> None:
     ledger.append_run(run_of(1))
     recorded = ledger.verify().head_hash
     ledger.append_run(run_of(1))
@@ -298,10 +322,10 @@ def test_expect_head_recorded_earlier_survives_later_runs(ledger: SqliteLedger) 
 # --- crashes and concurrency ------------------------------------------------------------
 
 
-def start_writer(path: Path, runs: int, statuses: int) -> subprocess.Popen[str]:
+def start_writer(location: Path | str, runs: int, statuses: int) -> subprocess.Popen[str]:
     """Start tests/ledger_writer.py and wait until it has the ledger open."""
     writer = subprocess.Popen(
-        [sys.executable, str(WRITER), str(path), str(runs), str(statuses)],
+        [sys.executable, str(WRITER), str(location), str(runs), str(statuses)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -317,12 +341,11 @@ def go(writer: subprocess.Popen[str]) -> None:
     writer.stdin.flush()
 
 
-def test_killed_writer_leaves_only_whole_runs(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
+def test_killed_writer_leaves_only_whole_runs(location: Path | str) -> None:
     committed: set[str] = set()
     # Runs of 150 entries keep the writer inside a transaction most of the time.
     for delay in (0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.25):
-        writer = start_writer(path, runs=100_000, statuses=150)
+        writer = start_writer(location, runs=100_000, statuses=150)
         go(writer)
         time.sleep(delay)
         writer.send_signal(signal.SIGKILL)
@@ -330,27 +353,30 @@ def test_killed_writer_leaves_only_whole_runs(tmp_path: Path) -> None:
         assert writer.returncode == -signal.SIGKILL  # killed mid-loop, not finished
         committed |= set(out.split())
 
-        with open_ledger(path) as ledger:
+        with open_ledger(location) as ledger:
             assert ledger.verify().ok
             assert committed <= set(ledger.runs())  # every run it reported is intact
             assert_runs_complete(ledger)
     assert len(committed) >= 5  # the writers did get going
 
 
-def test_concurrent_writers_all_land_on_one_chain(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"  # created by the writers themselves, concurrently
-    writers = [start_writer(path, runs=40, statuses=10) for _ in range(3)]
+def test_concurrent_writers_all_land_on_one_chain(location: Path | str) -> None:
+    # The ledger is created by the writers themselves, concurrently. PostgreSQL is
+    # the team ledger (one CI job per account), so more writers at once there.
+    count, runs = (8, 25) if isinstance(location, str) else (3, 40)
+    writers = [start_writer(location, runs=runs, statuses=10) for _ in range(count)]
     for writer in writers:
         go(writer)
-    outputs = [writer.communicate(timeout=60)[0] for writer in writers]
-    assert [writer.returncode for writer in writers] == [0, 0, 0]
+    outputs = [writer.communicate(timeout=120)[0] for writer in writers]
+    assert [writer.returncode for writer in writers] == [0] * count
 
+    total = count * runs
     reported = [run_id for out in outputs for run_id in out.split()]
-    assert len(reported) == len(set(reported)) == 120
-    with open_ledger(path) as ledger:
+    assert len(reported) == len(set(reported)) == total
+    with open_ledger(location) as ledger:
         result = ledger.verify()
-        assert (result.ok, result.runs, result.entries) == (True, 120, 120 * 11)
-        assert ledger.runs() == [f"run-{n:06d}" for n in range(1, 121)]
+        assert (result.ok, result.runs, result.entries) == (True, total, total * 11)
+        assert ledger.runs() == [f"run-{n:06d}" for n in range(1, total + 1)]
         assert set(ledger.runs()) == set(reported)
         assert_runs_complete(ledger)
 
@@ -388,6 +414,6 @@ def test_missing_ledger_is_created_only_when_allowed(tmp_path: Path) -> None:
         assert ledger.runs() == ["run-000001"]
 
 
-def test_urls_are_not_yet_supported() -> None:
-    with pytest.raises(InputError, match="only SQLite"):
-        open_ledger("postgresql://ledger@db.internal/hipaa")
+def test_urls_of_other_databases_are_refused_not_taken_for_paths() -> None:
+    with pytest.raises(InputError, match=r"unsupported ledger URL 'mysql://ci:\*\*\*@db/x'"):
+        open_ledger("mysql://ci:s3cret@db/x")

@@ -41,7 +41,7 @@ def test_example_counts_every_control_and_nothing_unproven_is_green(cli, example
     assert dict(suite.attrib) == {
         "name": "hipaa-cac",
         "tests": "80",
-        "failures": "73",  # 20 fail, 49 attestation missing, 3 expired, 1 insufficient
+        "failures": "73",  # 23 fail, 46 attestation missing, 3 expired, 1 insufficient
         "errors": "0",
         "skipped": "1",  # not applicable
     }
@@ -49,8 +49,8 @@ def test_example_counts_every_control_and_nothing_unproven_is_green(cli, example
     assert len(by_id) == 80
     kinds = Counter(f"{child.tag}:{child.attrib['type']}" for c in by_id.values() for child in c)
     assert kinds == {
-        "failure:fail": 20,
-        "failure:attestation_missing": 49,
+        "failure:fail": 23,
+        "failure:attestation_missing": 46,
         "failure:attestation_expired": 3,
         "failure:insufficient_evidence": 1,
         "skipped:not_applicable": 1,
@@ -175,3 +175,30 @@ def test_citation_section():
     assert junit.citation_section("45 CFR 164.312(a)(2)(iv)") == "45 CFR 164.312"
     assert junit.citation_section("45 CFR 164.514") == "45 CFR 164.514"
     assert junit.citation_section("Internal policy 7") == "Internal policy 7"
+
+
+def test_waived_findings_name_their_waiver():
+    finding = Finding(
+        control="hipaa-a",
+        resource="arn:aws:s3:::legacy-1",
+        message="unencrypted",
+        severity="high",
+        rule="data.hipaa.x.y",
+    )
+    waived = Finding(**{**finding.__dict__, "resource": "arn:aws:s3:::legacy-2", "waiver": "W-7"})
+    text = junit.render(
+        evaluation(
+            control("hipaa-a", Status.FAIL, finding, waived, reason="1 finding(s); 1 more waived"),
+            control("hipaa-b", Status.WAIVED, waived, reason="1 finding(s) waived by W-7"),
+        )
+    )
+    suite = ET.fromstring(text)
+    assert (suite.attrib["failures"], suite.attrib["skipped"]) == ("1", "1")
+    by_id = cases(suite)
+    [failure] = by_id["hipaa-a"]
+    assert failure.text == (
+        "high: arn:aws:s3:::legacy-1: unencrypted\n"
+        "high: arn:aws:s3:::legacy-2: unencrypted (waived by W-7)"
+    )
+    [skipped] = by_id["hipaa-b"]
+    assert skipped.attrib == {"message": "1 finding(s) waived by W-7", "type": "waived"}

@@ -164,10 +164,10 @@ def test_rules_results_and_levels_on_the_example(log):
     assert len(rules) == 73
     results = run["results"]
     assert {r["ruleId"] for r in results} == set(rules)
-    # 84 findings, and 53 controls that cannot be decided (1 insufficient evidence,
-    # 49 attestations missing, 3 expired).
-    assert len(results) == 137
-    assert sum("reason" in r["properties"] for r in results) == 53
+    # 89 findings, and 50 controls that cannot be decided (1 insufficient evidence,
+    # 46 attestations missing, 3 expired).
+    assert len(results) == 139
+    assert sum("reason" in r["properties"] for r in results) == 50
     levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
     for r in results:
         if "severity" in r["properties"]:
@@ -321,3 +321,35 @@ def test_the_catalog_adds_rationale_and_safeguard():
 )
 def test_citations_link_to_the_regulation(citation, uri):
     assert sarif.regulation_uri(citation) == uri
+
+
+def test_a_waived_finding_of_a_failing_control_is_suppressed_alone():
+    waived = replace(FINDING, resource="git:example/old.py:1#ssn", waiver="W-2026-001")
+    reference = {
+        "id": "W-2026-001",
+        "file": "waivers/W-2026-001.yaml",
+        "sha256": "sha256:" + "0" * 64,
+        "expires": "2027-03-01",
+    }
+    failing = control(
+        Status.FAIL,
+        FINDING,
+        waived,
+        reason="1 finding(s); 1 more waived by W-2026-001",
+        waivers=(reference,),
+    )
+    document = sarif.to_document(evaluation(failing))
+    assert schema_errors(document) == []
+    counted, accepted = sorted(
+        document["runs"][0]["results"], key=lambda r: r["properties"]["resource"]
+    )
+    assert counted["properties"]["resource"] == FINDING.resource
+    assert "suppressions" not in counted and "waiver" not in counted["properties"]
+    assert accepted["properties"]["waiver"] == "W-2026-001"
+    assert accepted["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "waived by W-2026-001 until 2027-03-01 (waivers/W-2026-001.yaml)",
+        }
+    ]

@@ -8,7 +8,11 @@ below; the output is deterministic. (Everything else is collected for real:
 see hipaa-cac.yaml and record_aws.py.)
 
 Planted for the demo: a shared CI account without MFA; a 30-minute idle
-timeout.
+timeout. Joined with the HR roster and access attestations in attestations/:
+backend-3 still active after its owner left on 2026-11-02; breakglass-2, a
+break-glass account the emergency access procedure does not list; ops-admin,
+privileged and last reviewed in March; support-2, whose owner has no training
+record; qa-temp, which belongs to no one.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def okta() -> dict[str, Any]:
     tenant = "okta:northwind.okta.com"
 
     def user(
-        uid: str, login: str, status: str, mfa: bool, shared: bool
+        uid: str, login: str, status: str, mfa: bool, shared: bool, privileged: bool = False
     ) -> tuple[str, str, str, dict[str, Any]]:
         return (
             "idp.user",
@@ -70,15 +74,22 @@ def okta() -> dict[str, Any]:
                 "mfa_enrolled": mfa,
                 "shared_account": shared,
                 "last_login": "2026-11-19T16:02:00Z",
-                "privileged": False,
+                "privileged": privileged,
             },
         )
 
     items = [
-        user("00u1a", "dev-lead", "active", True, False),
+        user("00u1a", "dev-lead", "active", True, False, privileged=True),
         user("00u1b", "backend-2", "active", True, False),
         user("00u1c", "ci-deploy", "active", False, True),
         user("00u1d", "former-contractor", "suspended", False, False),
+        user("00u1e", "backend-3", "active", True, False),
+        user("00u1f", "support-1", "active", True, False),
+        user("00u1g", "support-2", "active", True, False),
+        user("00u1h", "ops-admin", "active", True, False, privileged=True),
+        user("00u1i", "emergency-admin", "active", True, False, privileged=True),
+        user("00u1j", "breakglass-2", "active", True, False, privileged=True),
+        user("00u1k", "qa-temp", "active", True, False),
         (
             "idp.session_policy",
             f"{tenant}/policies/default",

@@ -1,4 +1,5 @@
-"""Load `attestations/**/*.yaml`: one attestation document per file.
+"""Load `attestations/**/*.yaml`: one attestation document per file (and
+`*.csv`: workforce rosters, roster.py).
 
 Each file is checked in order, and the first problem is an InputError naming
 file and line: YAML syntax, the type's schema and dates (schema.py), the
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from hipaa_cac.attestations.model import ALL_TYPES, COMMON_FIELDS, KINDS, Attestation
+from hipaa_cac.attestations.roster import check_roster, parse_roster_csv, person_subject
 from hipaa_cac.attestations.schema import LineOf, latest_past_date, validate_document
 from hipaa_cac.attestations.signature import verify
 from hipaa_cac.attestations.signer import NoGitAuthor, git_author
@@ -73,7 +75,8 @@ def scan_attestations(
     now = now or utc_now()
     found: list[Attestation] = []
     problems: list[Problem] = []
-    for file in sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")]):
+    files = [*directory.rglob("*.yaml"), *directory.rglob("*.yml"), *directory.rglob("*.csv")]
+    for file in sorted(files):
         try:
             found.append(load_attestation(file, root, now))
         except InputError as exc:
@@ -83,9 +86,15 @@ def scan_attestations(
 
 def load_attestation(file: Path, root: Path, now: datetime) -> Attestation:
     shown = display_path(file, file.parent, root)
-    document = parse_attestation_yaml(file, shown)
-    data: dict[str, Any] = document.data
-    type_ = validate_document(data, shown, document.line_of, now)
+    data: dict[str, Any]
+    if file.suffix == ".csv":
+        data, line_of = parse_roster_csv(file, shown)
+    else:
+        document = parse_attestation_yaml(file, shown)
+        data, line_of = document.data, document.line_of
+    type_ = validate_document(data, shown, line_of, now)
+    if type_ == "workforce_roster":
+        check_roster(data, shown, line_of)
     attested_by, attested_on = _signer(file, data, shown, now)
     return Attestation(
         type=type_,
@@ -97,8 +106,8 @@ def load_attestation(file: Path, root: Path, now: datetime) -> Attestation:
         controls=tuple(data["controls"]) if "controls" in data else None,
         statement=data.get("statement"),
         document=data.get("document"),
-        document_sha256=document_hash(data, root, shown, document.line_of),
-        signature=verify(data, root, shown, document.line_of(["signature"])),
+        document_sha256=document_hash(data, root, shown, line_of),
+        signature=verify(data, root, shown, line_of(["signature"])),
     )
 
 
@@ -138,6 +147,8 @@ def _signer(file: Path, data: dict[str, Any], shown: str, now: datetime) -> tupl
         author = git_author(file)
     except NoGitAuthor as exc:
         missing = "missing signer: set attested_by" if by is None else "missing attested_on: set it"
+        if file.suffix == ".csv":  # a CSV has nowhere to say who attests
+            missing = "missing signer: a CSV roster is attested by its last commit"
         raise InputError(f"{missing}, or commit the file (it {exc})", shown, 1) from None
     on = on or author.day
     if datetime.fromisoformat(on).date() > latest_past_date(now):
@@ -182,6 +193,8 @@ def _kinds_for(file: Path, directory: Path) -> tuple[str, ...]:
         match = _TYPE_LINE.search(file.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         match = None
+    if file.suffix == ".csv":
+        return ("attestation.workforce_roster",)
     names = [match.group(1)] if match else []
     names += [*file.relative_to(directory).parent.parts, file.stem]
     for name in names:
@@ -197,8 +210,7 @@ def _without_duplicates(
     named aws) contradict or shadow each other: neither counts."""
     by_subject: dict[str, list[Attestation]] = {}
     for attestation in found:
-        key = subject(attestation)
-        if key is not None:
+        for key in _subjects(attestation):
             by_subject.setdefault(key, []).append(attestation)
     dropped: set[int] = set()
     for key, group in by_subject.items():
@@ -212,3 +224,12 @@ def _without_duplicates(
                 )
     problems.sort(key=lambda p: p.error.file or "")
     return [a for a in found if id(a) not in dropped], problems
+
+
+def _subjects(attestation: Attestation) -> list[str]:
+    """The subjects a file's evidence will have (none checked for a training
+    log, whose completions merge across logs by design)."""
+    if attestation.type == "workforce_roster":
+        return [person_subject(p) for p in attestation.fields["people"]]
+    key = subject(attestation)
+    return [] if key is None else [key]

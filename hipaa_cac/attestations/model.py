@@ -24,6 +24,8 @@ SPECIFIC_TYPES = (
     "policies_procedures",
     "breach_notification_procedure",
     "addressable_decision",
+    "workforce_roster",
+    "access_review",
 )
 
 # Every other attestation kind the catalog asks for: a statement and an

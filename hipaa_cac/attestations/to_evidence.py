@@ -3,11 +3,12 @@ policies, plus who attested, the file it came from and its signature.
 
     kind     attestation.<type>
     subject  attestation:<type>/<file stem>; training: attestation:training/<person_id>
-             (latest completion only); addressable_decision: the control id
+             (latest completion only); workforce_roster: attestation:workforce_roster/
+             <person_id> (one per person); addressable_decision: the control id
     data     the type's fields as written (absent optional ones null, so
              policies see every field), statement, document, document_sha256,
              attested_by, source_file, signature, and controls when given
-    observed_at  attested_on (training: completed_on) at 00:00:00Z
+    observed_at  attested_on (training: completed_on; roster: exported_on) at 00:00:00Z
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from hipaa_cac.attestations.model import COMMON_FIELDS, MAX_AGE, Attestation
+from hipaa_cac.attestations.roster import person_subject
 from hipaa_cac.attestations.schema import schema_of
 from hipaa_cac.collectors.base import Observation
 
@@ -26,8 +28,9 @@ _NOT_EVIDENCE = {"evergreen"}
 
 
 def subject(attestation: Attestation) -> str | None:
-    """The one subject of a file's evidence; None for a training log (one per person)."""
-    if attestation.type == "training":
+    """The one subject of a file's evidence; None for a training log or a
+    roster (one per person)."""
+    if attestation.type in ("training", "workforce_roster"):
         return None
     if attestation.type == "addressable_decision":
         return str(attestation.fields["control"])
@@ -38,6 +41,8 @@ def observations(attestation: Attestation) -> list[Observation]:
     if attestation.type == "training":
         latest = _latest_per_person([attestation]).values()
         return [_completion(log, entry) for log, entry in latest]
+    if attestation.type == "workforce_roster":
+        return [_roster_person(attestation, person) for person in attestation.fields["people"]]
     key = subject(attestation)
     assert key is not None
     return [
@@ -85,6 +90,26 @@ def _completion(log: Attestation, entry: dict[str, Any]) -> Observation:
             **_common(log),
         },
         observed_at=f"{entry['completed_on']}T00:00:00Z",
+        max_age=MAX_AGE,
+    )
+
+
+def _roster_person(roster: Attestation, person: dict[str, Any]) -> Observation:
+    # A CSV roster has no exported_on of its own: its commit's day is the export's.
+    exported_on = roster.fields.get("exported_on") or roster.attested_on
+    return Observation(
+        kind=roster.kind,
+        subject=person_subject(person),
+        data={
+            "person_id": person["person_id"],
+            "status": person["status"],
+            "role": person["role"],
+            "termination_date": person.get("termination_date"),
+            "accounts": person["accounts"],
+            "exported_on": exported_on,
+            **_common(roster),
+        },
+        observed_at=f"{exported_on}T00:00:00Z",
         max_age=MAX_AGE,
     )
 

@@ -62,7 +62,7 @@ def gather(config: RepoConfig, runs: list[LedgerEntry]) -> BundleFiles:
     for shown in sorted(references):
         _copy_collection(bundle, config, references[shown])
     for name in REPOSITORY_DIRS:
-        directory = config.root / name
+        directory = config.waivers if name == "waivers" and config.waivers else config.root / name
         if directory.is_dir():
             _copy_tree(bundle, directory, f"{REPOSITORY}/{name}", ("*",))
     return bundle

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from hipaa_cac.durations import format_timestamp, parse_timestamp
 from hipaa_cac.errors import InputError
-from hipaa_cac.ledger import GENESIS, LedgerEntry, SqliteLedger, StoredEntry
+from hipaa_cac.ledger import GENESIS, Ledger, LedgerEntry, StoredEntry
 from hipaa_cac.ledger.record import RUN
 
 
@@ -66,7 +66,7 @@ class LedgerExcerpt:
         return [row.to_entry() for row in self.rows if row.run_id == run_id]
 
 
-def select(ledger: SqliteLedger, period: Period, location: str) -> LedgerExcerpt:
+def select(ledger: Ledger, period: Period, location: str) -> LedgerExcerpt:
     """The excerpt for `period`; InputError when the ledger is damaged or has no run in it."""
     verified = ledger.verify()
     if not verified.ok:

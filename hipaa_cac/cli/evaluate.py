@@ -23,6 +23,7 @@ from hipaa_cac.inputs import load_inputs
 from hipaa_cac.ledger import open_ledger
 from hipaa_cac.ledger.record import run_entries
 from hipaa_cac.reports import FORMATS, render
+from hipaa_cac.waivers import load_waivers
 
 PROGRESS_THRESHOLD = 2000  # items; below this a run is too quick for a bar
 
@@ -84,6 +85,7 @@ def evaluate(
     accepted = load_baseline(baseline, repo, baseline_file) if baseline else None
     inputs = load_inputs(repo)
     config = inputs.config
+    waivers = load_waivers(config, inputs.catalog)  # a bad waiver, too, stops before the ledger
     rego = make_engine(engine or config.engine, opa_url or config.opa_url)
     rego.load(inputs.library)
     evidence = EvidenceStore(config.evidence, display_root=repo).current()
@@ -98,7 +100,7 @@ def evaluate(
         if workers is None:
             workers = (os.cpu_count() or 1) if rego.name == "embedded" else 1
         result = run_evaluation(
-            inputs.catalog, inputs.library, rego, evidence, now, advance, workers
+            inputs.catalog, inputs.library, rego, evidence, now, advance, workers, waivers
         )
 
     if not dry_run:

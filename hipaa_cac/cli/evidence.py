@@ -13,7 +13,7 @@ from hipaa_cac.durations import format_timestamp, parse_duration, utc_now
 from hipaa_cac.errors import InputError
 from hipaa_cac.evidence import EvidenceStore
 from hipaa_cac.evidence.prune import apply_prune, plan_prune
-from hipaa_cac.ledger import open_ledger
+from hipaa_cac.ledger import LedgerUrl, ledger_exists, open_ledger
 
 
 @click.group()
@@ -48,9 +48,9 @@ def prune(repo: Path, retention: str | None, dry_run: bool) -> None:
     )
 
 
-def ledger_hashes(location: Path) -> set[str]:
+def ledger_hashes(location: Path | LedgerUrl) -> set[str]:
     """Every `sha256:` value any ledger entry holds: collections, items, attestations."""
-    if not location.exists():
+    if not ledger_exists(location):  # unreachable raises: never "nothing is referenced"
         return set()
     found: set[str] = set()
     with open_ledger(location, create=False) as ledger:

@@ -23,7 +23,7 @@ def status(repo: Path) -> None:
         runs = ledger.runs()
         if not runs:
             raise InputError(
-                "the ledger has no runs yet: run 'hipaa-cac evaluate' first", config.ledger
+                "the ledger has no runs yet: run 'hipaa-cac evaluate' first", str(config.ledger)
             )
         entries = list(ledger.entries(run_id=runs[-1], types=[RUN, CONTROL_STATUS]))
     run = entries[0]

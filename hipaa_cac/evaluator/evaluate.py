@@ -1,25 +1,27 @@
 """One evaluation run: every control of the catalog against the current evidence.
 
-controls + policies + evidence --(engine)--> Evaluation(results=[ControlResult, ...])
+controls + policies + evidence --(engine)--> decide --(waivers)--> Evaluation(results=[...])
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from hipaa_cac import __version__
-from hipaa_cac.controls import Catalog
+from hipaa_cac.controls import Catalog, Control
 from hipaa_cac.durations import format_timestamp
 from hipaa_cac.engines import Engine
 from hipaa_cac.evaluator.decide import decide
 from hipaa_cac.evaluator.result import ControlResult, Status
-from hipaa_cac.evaluator.rules import run_rules
+from hipaa_cac.evaluator.rules import RuleOutcome, run_rules
+from hipaa_cac.evaluator.waive import waive
 from hipaa_cac.evidence import EvidenceSet
 from hipaa_cac.policy import PolicyLibrary
+from hipaa_cac.waivers import Waiver
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Evaluation:
     policy_hash: str
     collections: tuple[dict[str, str], ...]  # Collection.reference() of every current collection
     results: tuple[ControlResult, ...]  # sorted by control id
+    waivers: tuple[dict[str, str], ...] = ()  # Waiver.reference() of every waiver file loaded
 
     @property
     def counts(self) -> dict[str, int]:
@@ -46,6 +49,7 @@ class Evaluation:
             "catalog_hash": self.catalog_hash,
             "policy_hash": self.policy_hash,
             "collections": list(self.collections),
+            "waivers": list(self.waivers),
         }
 
     @property
@@ -61,6 +65,7 @@ def evaluate(
     now: datetime,
     advance: Callable[[int], None] = lambda n: None,
     workers: int = 1,
+    waivers: Sequence[Waiver] = (),
 ) -> Evaluation:
     """`workers` > 1 spreads large inputs over forked processes (embedded engine)."""
     needed = {ref for control in catalog for ref in control.checks}
@@ -68,7 +73,7 @@ def evaluate(
     as_of = format_timestamp(now)
     clock = {"now": as_of, "now_ns": int(now.timestamp()) * 1_000_000_000}
     outcomes = run_rules(rules, engine, evidence, clock, advance, workers)
-    results = tuple(decide(control, outcomes, evidence, now) for control in catalog)
+    results = tuple(_decide(control, outcomes, evidence, now, waivers) for control in catalog)
     return Evaluation(
         as_of=as_of,
         engine=engine.name,
@@ -77,7 +82,28 @@ def evaluate(
         policy_hash=library.hash,
         collections=tuple(c.reference() for c in evidence.collections),
         results=results,
+        waivers=tuple(w.reference() for w in sorted(waivers, key=lambda w: w.id)),
     )
+
+
+def _decide(
+    control: Control,
+    outcomes: Mapping[str, RuleOutcome],
+    evidence: EvidenceSet,
+    now: datetime,
+    waivers: Sequence[Waiver],
+) -> ControlResult:
+    def without_findings() -> ControlResult:
+        # The control as if its rules had found nothing: a fully waived control
+        # must still have the evidence that would let it pass.
+        quiet = {
+            ref: replace(o, findings=tuple(f for f in o.findings if f.control != control.id))
+            for ref, o in outcomes.items()
+            if ref in control.checks
+        }
+        return decide(control, quiet, evidence, now)
+
+    return waive(decide(control, outcomes, evidence, now), waivers, now, without_findings)
 
 
 def work_units(library: PolicyLibrary, evidence: EvidenceSet) -> int:

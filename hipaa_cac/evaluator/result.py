@@ -19,7 +19,7 @@ class Status(StrEnum):
     NOT_APPLICABLE = (
         "not_applicable"  # addressable spec documented as not reasonable and appropriate
     )
-    WAIVED = "waived"  # an approved, unexpired waiver covers the control
+    WAIVED = "waived"  # active waivers cover every finding of a control that would otherwise pass
     ERROR = "error"  # a rule could not be evaluated
 
     @property
@@ -39,6 +39,9 @@ class Finding:
     # {"path": "app/views.py", "line": 42, "repository": "git:github.com/acme/api"} when the
     # evidence item is located in a file (code, config, logs, secrets): what SARIF annotates.
     location: dict[str, Any] | None = None
+    # Id of the active waiver whose scope covers the resource (evaluator/waive.py): the finding
+    # is kept so auditors see it, but not counted against the control. None: it counts.
+    waiver: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,17 @@ class ControlResult:
     attestations: tuple[dict[str, str], ...] = field(
         default=()
     )  # kind, subject, sha256, attested_at
+    # Waivers that covered at least one finding here: id, file, sha256 (of the waiver file),
+    # expires. Only a `fail` is ever waived; the status says whether anything still counts.
+    waivers: tuple[dict[str, str], ...] = ()
+    # Waivers (same fields) that would have covered a finding but had expired: they no longer
+    # apply, and the reason says so.
+    expired_waivers: tuple[dict[str, str], ...] = ()
+
+    @property
+    def counted(self) -> tuple[Finding, ...]:
+        """The findings that count against the control: those no waiver covers."""
+        return tuple(f for f in self.findings if f.waiver is None)
 
     def to_dict(self) -> dict[str, Any]:
         document = asdict(self)

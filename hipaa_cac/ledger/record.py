@@ -3,8 +3,12 @@
 
 Each control_status holds everything an auditor needs to re-derive it: the
 control's version and content hash, the policy bundle hash (on the run entry),
-the evidence collections and item hashes it used, the rules that fired, and
-the findings.
+the evidence collections and item hashes it used, the rules that fired, the
+findings, and the waivers that covered any of them (id, file, sha256 of the
+waiver file). The run entry lists every waiver file loaded, active or not:
+
+    {"type": "run", "payload": {..., "waivers": [{"id": "W-2026-001",
+      "file": "waivers/W-2026-001.yaml", "sha256": "sha256:…", "expires": "2027-03-01"}]}}
 """
 
 from __future__ import annotations

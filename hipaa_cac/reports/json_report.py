@@ -30,7 +30,8 @@ def to_document(evaluation: Evaluation) -> dict[str, Any]:
             "controls": len(evaluation.results),
             "passed": evaluation.passed,
             "counts": evaluation.counts,
-            "findings": sum(len(r.findings) for r in evaluation.results),
+            "findings": sum(len(r.counted) for r in evaluation.results),
+            "waived_findings": sum(len(r.findings) - len(r.counted) for r in evaluation.results),
         },
         "controls": controls,
     }

@@ -10,7 +10,8 @@ One `<testsuite name="hipaa-cac">`, one `<testcase>` per control
   `<failure type="<status>">` with the reason, and what is missing a line each.
   A control that cannot be proven must not look green, and a skip would.
 - error: `<error type="error">`: the check itself broke.
-- not_applicable, waived: `<skipped>` with the reason.
+- not_applicable, waived: `<skipped>` with the reason (a waived control's
+  names its waiver ids). A finding a waiver covers ends "(waived by W-…)".
 
 Deterministic: controls in id order, attributes in a fixed order, no time but
 `as_of` (a suite property, with the catalog and policy hashes).
@@ -65,7 +66,11 @@ def _testcase(suite: ET.Element, result: ControlResult) -> str:
     case = ET.SubElement(suite, "testcase")
     case.set("classname", _xml(citation_section(result.citation)))
     case.set("name", _xml(f"{result.control} {result.title}"))
-    findings = [f"{f.severity}: {f.resource}: {f.message}" for f in result.findings]
+    findings = [
+        f"{f.severity}: {f.resource}: {f.message}"
+        + (f" (waived by {f.waiver})" if f.waiver else "")
+        for f in result.findings
+    ]
     if result.status is Status.PASS:
         return "tests"
     if result.status is Status.FAIL:

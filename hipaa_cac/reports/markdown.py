@@ -40,6 +40,10 @@ def render(evaluation: Evaluation) -> str:
         lines += ["", "## Findings", ""]
         for r in failing:
             lines.append(f"### {r.control} {r.title}")
-            lines += [f"- **{f.severity}** `{f.resource}`: {f.message}" for f in r.findings]
+            lines += [
+                f"- **{f.severity}** `{f.resource}`: {f.message}"
+                + (f" (waived by {f.waiver})" if f.waiver else "")
+                for f in r.findings
+            ]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

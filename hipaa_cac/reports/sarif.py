@@ -11,7 +11,8 @@ One run. Each control that has findings or is not passing is a rule
   `error`), the reason and everything still missing in the message, so CI
   shows "not proven" instead of nothing.
 - findings of a control that passes anyway (an addressable decision, a
-  waiver) are kept, with an accepted external suppression naming why.
+  waiver), and findings a waiver covers in a control that still fails, are
+  kept, with an accepted external suppression naming why (the waiver id).
 
 A result with no file (a cloud resource, an identity-provider user, an
 undecided control) names its resource in a logical location and in its
@@ -155,6 +156,8 @@ def _finding_result(result: ControlResult, finding: Finding) -> dict[str, Any]:
     }
     if finding.evidence_sha256 is not None:
         properties["evidence_sha256"] = finding.evidence_sha256
+    if finding.waiver is not None:
+        properties["waiver"] = finding.waiver
     entry: dict[str, Any] = {
         "ruleId": result.control,
         "level": LEVELS.get(finding.severity, "warning"),
@@ -171,15 +174,21 @@ def _finding_result(result: ControlResult, finding: Finding) -> dict[str, Any]:
         },
         "properties": properties,
     }
-    if result.status.passing:
+    justification = _waiver_justification(result, finding.waiver) if finding.waiver else None
+    if justification is None and result.status.passing:
+        justification = f"{result.status}: {result.reason}"
+    if justification is not None:
         entry["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": f"{result.status}: {result.reason}",
-            }
+            {"kind": "external", "status": "accepted", "justification": justification}
         ]
     return entry
+
+
+def _waiver_justification(result: ControlResult, waiver_id: str) -> str:
+    waiver = next((w for w in result.waivers if w["id"] == waiver_id), None)
+    if waiver is None:
+        return f"waived by {waiver_id}"
+    return f"waived by {waiver_id} until {waiver['expires']} ({waiver['file']})"
 
 
 def _undecided_result(result: ControlResult) -> dict[str, Any]:

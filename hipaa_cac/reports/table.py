@@ -37,7 +37,8 @@ def render(evaluation: Evaluation, color: bool = False, width: int = 120) -> str
     console.print(table)
     for r in evaluation.results:
         for f in r.findings:
-            console.print(f"[bold]{r.control}[/] {f.severity}: {f.resource}: {f.message}")
+            waived = f" [cyan](waived by {f.waiver})[/]" if f.waiver else ""
+            console.print(f"[bold]{r.control}[/] {f.severity}: {f.resource}: {f.message}{waived}")
     counts = ", ".join(f"{n} {s}" for s, n in evaluation.counts.items() if n)
     console.print(f"{len(evaluation.results)} controls: {counts}")
     return buffer.getvalue()

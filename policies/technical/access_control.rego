@@ -126,3 +126,46 @@ _positive_number(t) if {
 	is_number(t)
 	t > 0
 }
+
+# Logins that name an emergency (break-glass) account, matched lower-cased.
+# hipaa.administrative.workforce_access reads it too.
+break_glass_login_pattern := `break[-_.]?glass|emergency|firecall`
+
+_bg_data(item) := item.data if {
+	is_object(item.data)
+} else := {}
+
+# The lower-cased names an IdP user answers to: its subject and its login.
+_bg_keys(user) := {lower(v) | some v in [object.get(user, "subject", null), object.get(_bg_data(user), "display_id", null)]; is_string(v)}
+
+_bg_documented_accounts := {lower(a) |
+	some att in object.get(input.evidence, "attestation.emergency_access", [])
+	some a in object.get(_bg_data(att), "accounts", [])
+	is_string(a)
+}
+
+# METADATA
+# title: Break-glass accounts are documented in the emergency access procedure
+# description: >-
+#   An identity-provider user whose login names an emergency account
+#   (break-glass, emergency, firecall) and that is not deprovisioned must be
+#   listed in the accounts of an emergency_access attestation, so the
+#   procedure covers every emergency path into ePHI systems.
+# custom:
+#   controls: [hipaa-164-312-a-2-ii]
+#   evidence: [idp.user, attestation.emergency_access]
+#   severity: high
+break_glass_documented contains finding if {
+	some user in input.evidence["idp.user"]
+	not _bg_data(user).status == "deprovisioned"
+	login := _bg_data(user).display_id
+	is_string(login)
+	regex.match(break_glass_login_pattern, lower(login))
+	count(_bg_keys(user) & _bg_documented_accounts) == 0
+	finding := {
+		"control": "hipaa-164-312-a-2-ii",
+		"resource": user.subject,
+		"message": "break-glass account is not listed in an emergency_access attestation; document it in the emergency access procedure (accounts) or remove it",
+		"severity": "high",
+	}
+}

@@ -174,3 +174,59 @@ test_missing_idle_timeout_fails_closed if {
 	count(automatic_logoff) == 1 with input.evidence as {"idp.session_policy": [{"subject": "s", "data": null}]}
 		with input.params as {}
 }
+
+# --- break_glass_documented --------------------------------------------------
+
+_bgt_user(id, login, status) := {
+	"subject": concat("", ["okta:acme.okta.com/users/", id]),
+	"data": {"display_id": login, "status": status, "privileged": true},
+}
+
+_bgt_procedure(accounts) := {
+	"subject": "attestation:emergency_access/break-glass",
+	"data": {"statement": "Break-glass procedure", "accounts": accounts},
+}
+
+test_undocumented_break_glass_accounts_are_found if {
+	ev := {
+		"idp.user": [
+			_bgt_user("u1", "breakglass-2", "active"),
+			_bgt_user("u2", "Break_Glass@acme.example", "suspended"),
+			_bgt_user("u3", "emergency-admin", "active"),
+			_bgt_user("u4", "firecall", "active"),
+		],
+		"attestation.emergency_access": [_bgt_procedure(["emergency-admin"])],
+	}
+	fs := break_glass_documented with input.evidence as ev
+	{f.resource | some f in fs} == {
+		"okta:acme.okta.com/users/u1",
+		"okta:acme.okta.com/users/u2",
+		"okta:acme.okta.com/users/u4",
+	}
+	every f in fs {
+		f.control == "hipaa-164-312-a-2-ii"
+	}
+}
+
+test_documented_deprovisioned_and_ordinary_accounts_are_fine if {
+	ev := {
+		"idp.user": [
+			_bgt_user("u1", "EMERGENCY-admin", "active"),
+			_bgt_user("u2", "breakglass-old", "deprovisioned"),
+			_bgt_user("u3", "dev-lead", "active"),
+			_bgt_user("u5", "glassbreaker", "active"),
+		],
+		"attestation.emergency_access": [_bgt_procedure(["okta:acme.okta.com/users/u1"])],
+	}
+	fs := break_glass_documented with input.evidence as ev
+	count(fs) == 0
+}
+
+test_a_procedure_without_accounts_documents_no_break_glass_account if {
+	ev := {
+		"idp.user": [_bgt_user("u1", "break-glass", "active")],
+		"attestation.emergency_access": [{"subject": "attestation:emergency_access/x", "data": {"statement": "We have one", "accounts": null}}],
+	}
+	fs := break_glass_documented with input.evidence as ev
+	count(fs) == 1
+}
