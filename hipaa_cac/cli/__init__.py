@@ -43,6 +43,7 @@ def _register() -> None:
         init,
         ledger,
         policy,
+        pulumi,
         status,
         validate,
     )
@@ -58,6 +59,7 @@ def _register() -> None:
     main.add_command(policy.policy)
     main.add_command(bundle.bundle)
     main.add_command(bundle.keygen)
+    main.add_command(pulumi.pulumi)
 
 
 _register()
