@@ -253,3 +253,27 @@ def test_waivers_travel_with_the_bundle_and_show_in_the_report(cli, tmp_path: Pa
     assert "W-2026-007" in waivers and "security@northwind.example" in waivers
     manifest = json.loads(files[archive.MANIFEST])
     assert "repository/waivers/W-2026-007.yaml" in {f["path"] for f in manifest["files"]}
+
+
+def test_a_malformed_manifest_or_missing_object_is_bad_input(cli, built, tmp_path: Path) -> None:
+    def gut(files: dict[str, bytes]) -> None:  # a manifest listing nothing: all unlisted
+        files[archive.MANIFEST] = json.dumps({"format": archive.FORMAT}).encode()
+
+    def mistype(files: dict[str, bytes]) -> None:
+        files[archive.MANIFEST] = json.dumps({"format": archive.FORMAT, "files": [{}]}).encode()
+
+    gutted = verify(cli, rewrite(built["zip"], tmp_path / "gutted.zip", gut), None)
+    assert gutted.exit_code == 1
+    assert "report.html: not listed in the manifest (added)" in gutted.output
+    result = verify(cli, rewrite(built["zip"], tmp_path / "mistyped.zip", mistype), None)
+    assert result.exit_code == 2
+    assert "manifest.json is malformed" in result.output
+
+    repo = tmp_path / "repo"
+    shutil.copytree(built["repo"], repo)
+    next((repo / "evidence" / "objects").rglob("*.json")).unlink()
+    out = tmp_path / "out.zip"
+    result = cli("bundle", "create", "--repo", repo, *PERIOD, "--out", out)
+    assert result.exit_code == 2
+    assert "it refers to is missing" in result.output
+    assert not out.exists()

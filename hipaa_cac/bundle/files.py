@@ -98,7 +98,12 @@ def _copy_collection(bundle: BundleFiles, config: RepoConfig, reference: dict[st
             item = entry
         else:
             path = objects.path_for(entry["sha256"])
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError:
+                raise InputError(
+                    f"evidence object {entry['sha256']} it refers to is missing", shown
+                ) from None
             relative = path.relative_to(config.evidence / OBJECTS_DIR).as_posix()
             bundle.add(f"{EVIDENCE}/{OBJECTS_DIR}/{relative}", data)
             item = json.loads(data)

@@ -59,6 +59,16 @@ def verify_bundle(path: Path, public_key: Path | None) -> BundleVerification:
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("format") != archive.FORMAT:
         raise InputError(f"{archive.MANIFEST} is not a {archive.FORMAT} manifest", path)
+    try:
+        return _verify(members, manifest, public_key)
+    except (KeyError, TypeError, AttributeError):
+        # The format line is right but a field is missing or of the wrong type.
+        raise InputError(f"{archive.MANIFEST} is malformed", path) from None
+
+
+def _verify(
+    members: dict[str, bytes], manifest: dict[str, Any], public_key: Path | None
+) -> BundleVerification:
     result = BundleVerification()
     _signature(result, members, manifest, public_key)
     listed = _files(result, members, manifest)
