@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 EXAMPLE = examples/telehealth
 
-.PHONY: demo test install install-dev system-packages lint bench clean
+.PHONY: demo test install install-dev system-packages azurite lint bench clean
 
 $(BIN)/hipaa-cac: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,11 +64,19 @@ lint: install-dev
 	$(BIN)/ruff format --check hipaa_cac tests bench
 	$(BIN)/mypy
 
-test: system-packages install-dev lint
+# Azurite, the Azure Storage emulator (npm), for the Azure collector's
+# blob data-plane tests (tests/azurite_server.py; $HIPAA_CAC_AZURITE overrides).
+AZURITE = tools/azurite/node_modules/.bin/azurite-blob
+$(AZURITE):
+	npm install --silent --no-audit --no-fund --prefix tools/azurite azurite@3.35.0
+
+azurite: $(AZURITE)
+
+test: system-packages install-dev azurite lint
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python bench/evaluate_scaling.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(EXAMPLE)/.hipaa-cac
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(EXAMPLE)/.hipaa-cac tools

@@ -32,20 +32,36 @@ Fixture file (JSON):
         ...
         assert [r.path for r in server.requests] == [...]
         assert server.unused() == []
+
+HTTPS: `ReplayServer(fixture, tls=certificate_files())` (tests/tls_cert.py)
+serves the same over TLS with that certificate; `server.url` is then
+https://127.0.0.1:<port> and clients trust the certificate's CA file. Some
+SDKs (azure-core) refuse to send a bearer token over plain HTTP.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 Fixture = Path | str | Mapping[str, Any]  # a fixture file, or its parsed content
+
+
+class TlsFiles(Protocol):
+    """A server certificate and its key, PEM files (tests/tls_cert.py makes them)."""
+
+    @property
+    def cert(self) -> Path: ...
+
+    @property
+    def key(self) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,8 @@ class Received:
 
 
 class ReplayServer:
-    def __init__(self, *fixtures: Fixture):
+    def __init__(self, *fixtures: Fixture, tls: TlsFiles | None = None):
+        self._tls = tls
         self.exchanges: list[dict[str, Any]] = []
         for fixture in fixtures:
             content = fixture if isinstance(fixture, Mapping) else _load(Path(fixture))
@@ -104,7 +121,17 @@ class ReplayServer:
                 pass
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._http.server_address[1]}"
+        scheme = "http"
+        if self._tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self._tls.cert, self._tls.key)
+            # The handshake runs in the handler thread (on first read), not in
+            # accept(), so one slow client cannot stall the others.
+            self._http.socket = context.wrap_socket(
+                self._http.socket, server_side=True, do_handshake_on_connect=False
+            )
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._http.server_address[1]}"
         # A short poll interval: shutdown() waits up to one interval, per server.
         threading.Thread(target=self._http.serve_forever, args=(0.01,), daemon=True).start()
         return self
