@@ -15,6 +15,8 @@ sources:                     # what `hipaa-cac collect` runs
     config: {path: ../api}
 retention: {evidence: 2192d}  # unreferenced evidence; the ledger's is kept forever
 waivers: {path: waivers, max_duration: 365d}  # both optional (docs/waivers.md)
+notify:                      # what `hipaa-cac run` tells (docs/notifications.md)
+  - {type: slack, url_env: SLACK_WEBHOOK_URL}
 """
 
 from __future__ import annotations
@@ -22,13 +24,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hipaa_cac import schemas
 from hipaa_cac.errors import InputError
 from hipaa_cac.ledger.location import LedgerUrl, ledger_location
 from hipaa_cac.paths import builtin_dir
 from hipaa_cac.yamlfile import load_yaml
+
+if TYPE_CHECKING:
+    from hipaa_cac.notify.targets import Target
 
 CONFIG_FILE = "hipaa-cac.yaml"
 
@@ -59,9 +64,13 @@ class RepoConfig:
     # Set only when hipaa-cac.yaml names it (then it must exist); else waivers/ if present.
     waivers: Path | None = None
     waiver_max_duration: str | None = None  # None: one calendar year
+    notify: tuple[Target, ...] = ()  # notification targets of `hipaa-cac run`
 
 
 def load_config(root: Path) -> RepoConfig:
+    # Imported here: notify renders evaluation results, and the evaluator reads config.
+    from hipaa_cac.notify.targets import load_targets
+
     file = root / CONFIG_FILE
     if not file.is_file():
         raise InputError(
@@ -83,6 +92,7 @@ def load_config(root: Path) -> RepoConfig:
         evidence_retention=data.get("retention", {}).get("evidence", DEFAULT_RETENTION),
         waivers=root / data["waivers"]["path"] if "path" in data.get("waivers", {}) else None,
         waiver_max_duration=data.get("waivers", {}).get("max_duration"),
+        notify=load_targets(data.get("notify"), document.line_of),
     )
 
 

@@ -54,6 +54,26 @@ def load_yaml(path: Path) -> YamlDocument:
     return parse_yaml(text, path)
 
 
+def parse_with_loader(
+    loader_class: type[yaml.SafeLoader], text: str, path: Path, shown: str | Path
+) -> YamlDocument:
+    """`text` read by a SafeLoader subclass (one that keeps dates as text, say);
+    malformed YAML is an InputError naming `shown` and the line."""
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(f"malformed YAML: {exc.problem or exc.context}", shown, line) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise InputError(f"malformed YAML: {exc}", shown) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(path=path, data=data, root=root)
+
+
 def parse_yaml(text: str, path: Path) -> YamlDocument:
     try:
         root: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)

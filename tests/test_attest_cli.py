@@ -235,7 +235,7 @@ def test_list_shows_types_and_required_fields(run: Callable[..., Result], tmp_pa
     result = run("attest", "--list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert len(lines) == 33
+    assert len(lines) == 34
     width = len("information_system_activity_review")
     assert lines[0] == "baa".ljust(width) + (
         "  party, role, services, signed_on, expires_on|evergreen, document|document_sha256"

@@ -103,6 +103,13 @@ type: access_review
 reviewed_on: 2026-02-20
 accounts: [dana, okta:acme.okta.com/users/00u1]
 """,
+    "subprocessor": """\
+type: subprocessor
+vendor: stripe
+name: Stripe
+may_handle_phi: false
+rationale: Card payments only; the payment-processing exemption applies.
+""",
 }
 
 
@@ -169,6 +176,7 @@ def test_baa_evidence_matches_the_policy_shape(tmp_path: Path) -> None:
     assert observation.observed_at == "2026-03-01T00:00:00Z"
     assert observation.data == {
         "party": "Amazon Web Services",
+        "vendor": None,  # optional: then the party is matched against vendor names
         "role": "subprocessor",
         "services": ["hosting", "backups"],
         "signed_on": "2024-06-01",

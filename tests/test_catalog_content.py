@@ -235,6 +235,10 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-308-b-1", "hipaa-164-314-a-1", "hipaa-164-502-e", "hipaa-164-504-e"}),
         frozenset({"attestation.baa"}),
     ),
+    "data.hipaa.organizational.business_associates.subprocessor_baa": (
+        frozenset({"hipaa-164-308-b-1", "hipaa-164-314-a-1", "hipaa-164-502-e", "hipaa-164-504-e"}),
+        frozenset({"inventory.third_party", "attestation.baa"}),
+    ),
     "data.hipaa.technical.phi_logging.phi_not_logged_in_code": (
         frozenset({"hipaa-164-312-b", "hipaa-164-502-b", "hipaa-164-514"}),
         frozenset({"phi.log_statement"}),
@@ -556,11 +560,15 @@ REVISED = {
     "hipaa-164-308-a-5-ii-d": "1.2.0",
     "hipaa-164-308-a-6-ii": "1.1.0",
     "hipaa-164-308-a-7-ii-a": "1.1.0",
+    "hipaa-164-308-b-1": "1.1.0",
     "hipaa-164-312-a-1": "1.1.0",
     "hipaa-164-312-a-2-ii": "1.1.0",
     "hipaa-164-312-a-2-iv": "1.1.0",
     "hipaa-164-312-b": "1.2.0",
     "hipaa-164-312-c-1": "1.2.0",
+    "hipaa-164-314-a-1": "1.1.0",
+    "hipaa-164-502-e": "1.1.0",
+    "hipaa-164-504-e": "1.1.0",
     "hipaa-164-312-c-2": "1.1.0",
     "hipaa-164-312-d": "1.3.0",
     "hipaa-164-312-e-1": "1.1.0",
@@ -578,6 +586,7 @@ MAX_AGE = {
     "phi.log_statement": "7d",
     "phi.logging_config": "7d",
     "phi.log_sample": "30d",
+    "inventory.third_party": "7d",
 }
 
 # docs/evidence-kinds.md, "Attestation types the catalog uses".

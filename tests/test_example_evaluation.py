@@ -146,7 +146,8 @@ def test_runs_are_recorded_and_the_ledger_verifies(cli, example_repo):
     cli("evaluate", "--repo", example_repo, "--at", AS_OF, "--format", "json")
     verify = cli("ledger", "verify", "--repo", example_repo)
     assert verify.exit_code == 0, verify.output
-    assert "162 entries, 2 runs" in verify.output  # 2 x (1 run entry + 80 control statuses)
+    # 2 x (run, inventory, risk_assessment_update_required, 80 control statuses)
+    assert "166 entries, 2 runs" in verify.output
     log = cli("ledger", "log", "--repo", example_repo)
     assert "run-000001" in log.output and "run-000002" in log.output
     status = cli("status", "--repo", example_repo)

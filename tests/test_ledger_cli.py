@@ -70,4 +70,4 @@ def test_two_concurrent_evaluate_processes_both_land(example_repo):
         env=env,
     )
     assert verify.returncode == 0
-    assert "243 entries, 3 runs" in verify.stdout
+    assert "249 entries, 3 runs" in verify.stdout

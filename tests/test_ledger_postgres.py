@@ -342,7 +342,8 @@ def test_cli_evaluates_into_and_verifies_a_postgresql_ledger(
     assert f"recorded run-000002 in {masked}" in evaluate.stderr
     verify = cli("ledger", "verify", "--repo", example_repo)
     assert verify.exit_code == 0, verify.stderr
-    assert f"ledger intact: {2 * (controls + 1)} entries, 2 runs" in verify.stdout
+    # Each run: its run entry, the inventory, the example's risk update, one per control.
+    assert f"ledger intact: {2 * (controls + 3)} entries, 2 runs" in verify.stdout
     assert "run-000002" in cli("status", "--repo", example_repo).stdout
     assert not (example_repo / "postgresql:").exists()  # the URL was not taken for a path
     assert not (example_repo / ".hipaa-cac" / "ledger.sqlite").exists()

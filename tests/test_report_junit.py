@@ -41,7 +41,7 @@ def test_example_counts_every_control_and_nothing_unproven_is_green(cli, example
     assert dict(suite.attrib) == {
         "name": "hipaa-cac",
         "tests": "80",
-        "failures": "73",  # 23 fail, 46 attestation missing, 3 expired, 1 insufficient
+        "failures": "75",  # 23 fail, 46 attestation missing, 3 expired, 1 insufficient, 2 stale
         "errors": "0",
         "skipped": "1",  # not applicable
     }
@@ -53,6 +53,7 @@ def test_example_counts_every_control_and_nothing_unproven_is_green(cli, example
         "failure:attestation_missing": 46,
         "failure:attestation_expired": 3,
         "failure:insufficient_evidence": 1,
+        "failure:stale": 2,
         "skipped:not_applicable": 1,
     }
     assert len(by_id["hipaa-164-312-e-2-ii"]) == 0  # pass: a plain testcase

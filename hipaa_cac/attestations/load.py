@@ -30,7 +30,7 @@ from hipaa_cac.attestations.to_evidence import subject
 from hipaa_cac.durations import utc_now
 from hipaa_cac.errors import InputError
 from hipaa_cac.paths import display_path
-from hipaa_cac.yamlfile import YamlDocument
+from hipaa_cac.yamlfile import YamlDocument, parse_with_loader
 
 
 class _DatesAsText(yaml.SafeLoader):
@@ -123,19 +123,7 @@ def read_text(file: Path, shown: str) -> str:
 
 
 def parse_attestation_text(text: str, file: Path, shown: str) -> YamlDocument:
-    loader = _DatesAsText(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"malformed YAML: {exc.problem or exc.context}", shown, line) from None
-    except (yaml.YAMLError, ValueError) as exc:
-        raise InputError(f"malformed YAML: {exc}", shown) from None
-    finally:
-        loader.dispose()
-    return YamlDocument(path=file, data=data, root=root)
+    return parse_with_loader(_DatesAsText, text, file, shown)
 
 
 def _signer(file: Path, data: dict[str, Any], shown: str, now: datetime) -> tuple[str, str]:

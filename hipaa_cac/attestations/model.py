@@ -26,6 +26,7 @@ SPECIFIC_TYPES = (
     "addressable_decision",
     "workforce_roster",
     "access_review",
+    "subprocessor",
 )
 
 # Every other attestation kind the catalog asks for: a statement and an

@@ -19,6 +19,7 @@ from typing import Any
 
 from hipaa_cac.bundle.period import LedgerExcerpt, Period
 from hipaa_cac.evaluator.result import Status
+from hipaa_cac.inventory import InventoryChange
 from hipaa_cac.ledger import LedgerEntry
 from hipaa_cac.ledger.record import CONTROL_STATUS
 
@@ -164,10 +165,17 @@ def _risks(excerpt: LedgerExcerpt, files: dict[str, Any]) -> str:
         if row.type in RISK_EVENTS and row.run_id in in_period
         for e in [row.to_entry()]
     ]
-    items = _list(f"{e.recorded_at} {e.type}: {e.payload.get('summary', '')}" for e in events)
+    items = _list(f"{e.run_id} {e.type}: {_changes(e.payload)}" for e in events)
     registers = _files_table({k: v for k, v in files.items() if k.startswith("repository/risk/")})
     none = "<p class=muted>No risk-assessment events in the period.</p>" if not events else ""
     return f"<section id=risks><h2>Open risks</h2>{none}{items}{registers}</section>"
+
+
+def _changes(payload: dict[str, Any]) -> str:
+    """A risk update's changes, as `risk ack` and `ledger log` word them."""
+    changes = [InventoryChange.from_dict(c).describe() for c in payload.get("changes", [])]
+    covered = payload.get("risk_analysis", "")
+    return f"not covered by {covered}: " + "; ".join(changes)
 
 
 def _waivers(statuses: list[dict[str, Any]], files: dict[str, Any]) -> str:

@@ -38,12 +38,16 @@ def _register() -> None:
         attest,
         bundle,
         collect,
+        diff,
         evaluate,
         evidence,
         init,
         ledger,
         policy,
         pulumi,
+        risk,
+        risk_ack,
+        run,
         status,
         validate,
     )
@@ -55,11 +59,16 @@ def _register() -> None:
     main.add_command(evaluate.evaluate)
     main.add_command(evidence.evidence)
     main.add_command(status.status)
+    main.add_command(diff.diff)
+    main.add_command(run.run)
+    main.add_command(risk_ack.inventory)
     main.add_command(ledger.ledger)
     main.add_command(policy.policy)
     main.add_command(bundle.bundle)
     main.add_command(bundle.keygen)
     main.add_command(pulumi.pulumi)
+    main.add_command(risk.risk)
+    risk.risk.add_command(risk_ack.ack)
 
 
 _register()

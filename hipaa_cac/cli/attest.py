@@ -86,7 +86,7 @@ def attest(
     if type_ not in ALL_TYPES:
         given = "no TYPE given" if type_ is None else f"unknown attestation type {type_!r}"
         raise InputError(f"{given}: see 'hipaa-cac attest --list'")
-    directory = repo / _attestation_path(repo)
+    directory = repo / attestation_dir(repo)
     values = _parse_fields(type_, fields)
     interactive = sys.stdin.isatty()
     signs_by_commit = in_git(repo)
@@ -118,7 +118,7 @@ def attest(
         click.echo("commit it: the commit's author is recorded as the signer")
 
 
-def _attestation_path(repo: Path) -> str:
+def attestation_dir(repo: Path) -> str:
     """The `path` of the repo's attestations source, else attestations/."""
     for source in load_config(repo).sources:
         if source.collector == "attestations":

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from hipaa_cac.cli.options import repo_option
 from hipaa_cac.config import load_config
+from hipaa_cac.inventory import InventoryChange
 from hipaa_cac.ledger import open_ledger
-from hipaa_cac.ledger.record import RUN
+from hipaa_cac.ledger.record import INVENTORY, NOTIFICATION, RISK_UPDATE, RUN
 
 
 @click.group()
@@ -43,14 +45,30 @@ def log(repo: Path, run_id: str | None) -> None:
     with open_ledger(config.ledger, create=False) as book:
         if run_id is not None:
             for entry in book.entries(run_id=run_id):
-                what = entry.payload.get("control", "")
-                state = entry.payload.get("status", "")
+                what, state = _summary(entry.type, entry.payload)
                 click.echo(f"{entry.seq:>7} {entry.type:<15} {what:<26} {state:<22} {entry.hash}")
+                if entry.type == RISK_UPDATE:
+                    for change in entry.payload["changes"]:
+                        click.echo(f"{'':>24}{InventoryChange.from_dict(change).describe()}")
             return
+        updates = {e.run_id for e in book.entries(types=[RISK_UPDATE])}
         for entry in book.entries(types=[RUN]):
             p = entry.payload
             counts = ", ".join(f"{n} {s}" for s, n in sorted(p["counts"].items()) if n)
+            flag = "  risk assessment update required" if entry.run_id in updates else ""
             click.echo(
                 f"{entry.run_id}  recorded {entry.recorded_at}  as of {p['as_of']}  "
-                f"{p['engine']:<8} {counts}"
+                f"{p['engine']:<8} {counts}{flag}"
             )
+
+
+def _summary(type_: str, payload: dict[str, Any]) -> tuple[str, str]:
+    """The two columns `log --run` shows for an entry."""
+    if type_ == INVENTORY:
+        return f"{len(payload['entries'])} entries", payload["sha256"]
+    if type_ == NOTIFICATION:
+        delivered = sum(d["ok"] for d in payload["deliveries"])
+        return f"for {payload['run']}", f"{delivered}/{len(payload['deliveries'])} delivered"
+    if type_ == RISK_UPDATE:
+        return f"{len(payload['changes'])} change(s)", f"not covered by {payload['risk_analysis']}"
+    return str(payload.get("control", "")), str(payload.get("status", ""))

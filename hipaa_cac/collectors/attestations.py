@@ -28,6 +28,8 @@ class AttestationCollector:
     version: ClassVar[str] = __version__
     kinds: ClassVar[tuple[str, ...]] = KINDS
     max_age: ClassVar[str] = MAX_AGE
+    # Reads only files in the policy repository: `hipaa-cac run` collects it every time.
+    local: ClassVar[bool] = True
     config_schema: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {"path": {"type": "string", "default": DEFAULT_PATH}},

@@ -20,6 +20,10 @@ whether they are compliant. It records metadata, never content: no object
 bodies, secret values or PHI (use `context.fingerprint` where a value must be
 recognisable across runs without being readable).
 
+A collector may also set `local = True` when it reads only files in the
+policy repository (cheap): `hipaa-cac run` then collects it every time rather
+than by age, so a new attestation counts at once.
+
 Third-party collectors are found through the `hipaa_cac.collectors` entry-point
 group; the entry point names a class with this shape.
 """

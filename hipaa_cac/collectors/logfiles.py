@@ -32,6 +32,8 @@ class LogFilesCollector:
     version: ClassVar[str] = __version__
     kinds: ClassVar[tuple[str, ...]] = (LOG_SAMPLE,)
     max_age: ClassVar[str] = "7d"
+    # Reads only files in the policy repository: `hipaa-cac run` collects it every time.
+    local: ClassVar[bool] = True
     config_schema: ClassVar[dict[str, Any]] = {
         "type": "object",
         "additionalProperties": False,

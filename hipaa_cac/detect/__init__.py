@@ -14,6 +14,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Source files the code detectors read, by suffix: the parser each needs.
+SCRIPT_LANGUAGES = {
+    ".py": "python",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+}
+
 
 @dataclass(frozen=True)
 class Detection:

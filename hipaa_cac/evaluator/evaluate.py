@@ -1,13 +1,15 @@
 """One evaluation run: every control of the catalog against the current evidence.
 
 controls + policies + evidence --(engine)--> decide --(waivers)--> Evaluation(results=[...])
+                         |                                  ^
+                         +--> inventory --(risk analysis)---+  (stale when it changed)
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +19,13 @@ from hipaa_cac.durations import format_timestamp
 from hipaa_cac.engines import Engine
 from hipaa_cac.evaluator.decide import decide
 from hipaa_cac.evaluator.result import ControlResult, Status
+from hipaa_cac.evaluator.risk_stale import mark_risk_stale
 from hipaa_cac.evaluator.rules import RuleOutcome, run_rules
 from hipaa_cac.evaluator.waive import waive
 from hipaa_cac.evidence import EvidenceSet
+from hipaa_cac.inventory import Inventory, derive_inventory
+from hipaa_cac.inventory.as_evidence import with_inventory
+from hipaa_cac.inventory.risk_coverage import RiskUpdate, risk_update
 from hipaa_cac.policy import PolicyLibrary
 from hipaa_cac.waivers import Waiver
 
@@ -34,6 +40,8 @@ class Evaluation:
     collections: tuple[dict[str, str], ...]  # Collection.reference() of every current collection
     results: tuple[ControlResult, ...]  # sorted by control id
     waivers: tuple[dict[str, str], ...] = ()  # Waiver.reference() of every waiver file loaded
+    inventory: Inventory = field(default_factory=Inventory)  # what the evidence shows
+    risk_update: RiskUpdate | None = None  # set when the risk analysis does not cover it
 
     @property
     def counts(self) -> dict[str, int]:
@@ -50,6 +58,7 @@ class Evaluation:
             "policy_hash": self.policy_hash,
             "collections": list(self.collections),
             "waivers": list(self.waivers),
+            "inventory_sha256": self.inventory.sha256,
         }
 
     @property
@@ -68,21 +77,30 @@ def evaluate(
     waivers: Sequence[Waiver] = (),
 ) -> Evaluation:
     """`workers` > 1 spreads large inputs over forked processes (embedded engine)."""
+    inventory = derive_inventory(evidence)
+    update = risk_update(inventory, evidence)
+    collections = tuple(c.reference() for c in evidence.collections)
+    evidence = with_inventory(evidence, inventory)
     needed = {ref for control in catalog for ref in control.checks}
     rules = [rule for ref, rule in library.rules.items() if ref in needed]
     as_of = format_timestamp(now)
     clock = {"now": as_of, "now_ns": int(now.timestamp()) * 1_000_000_000}
     outcomes = run_rules(rules, engine, evidence, clock, advance, workers)
-    results = tuple(_decide(control, outcomes, evidence, now, waivers) for control in catalog)
+    results = tuple(
+        mark_risk_stale(_decide(control, outcomes, evidence, now, waivers), update)
+        for control in catalog
+    )
     return Evaluation(
         as_of=as_of,
         engine=engine.name,
         tool_version=__version__,
         catalog_hash=catalog.hash,
         policy_hash=library.hash,
-        collections=tuple(c.reference() for c in evidence.collections),
+        collections=collections,
         results=results,
         waivers=tuple(w.reference() for w in sorted(waivers, key=lambda w: w.id)),
+        inventory=inventory,
+        risk_update=update,
     )
 
 

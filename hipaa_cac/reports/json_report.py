@@ -33,6 +33,8 @@ def to_document(evaluation: Evaluation) -> dict[str, Any]:
             "findings": sum(len(r.counted) for r in evaluation.results),
             "waived_findings": sum(len(r.findings) - len(r.counted) for r in evaluation.results),
         },
+        "inventory": evaluation.inventory.to_payload(),
+        "risk_update": update.to_payload() if (update := evaluation.risk_update) else None,
         "controls": controls,
     }
 

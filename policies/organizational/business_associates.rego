@@ -118,3 +118,87 @@ baa_current contains finding if {
 		"severity": "high",
 	}
 }
+
+# A subprocessor's vendor id without the "vendor:" prefix of its inventory id.
+_vendor_id(sub) := substring(sub.subject, 7, -1) if {
+	startswith(sub.subject, "vendor:")
+} else := sub.subject
+
+_vendor_name(sub) := sub.data.name if {
+	is_string(sub.data.name)
+} else := _vendor_id(sub)
+
+# A BAA names a vendor by its catalog id, or by the vendor's name as its party.
+_baa_names(baa, sub) if {
+	_data(baa).vendor == _vendor_id(sub)
+}
+
+_baa_names(baa, sub) if {
+	is_string(_data(baa).party)
+	lower(_data(baa).party) == lower(_vendor_name(sub))
+}
+
+_baa_problems(d) := ({p | p := _expiry_problem(d)} | {p | p := _signature_problem(d)}) | {p | p := _document_problem(d)}
+
+_baa_current_for(sub) if {
+	some baa in object.get(input.evidence, "attestation.baa", [])
+	_baa_names(baa, sub)
+	count(_baa_problems(_data(baa))) == 0
+}
+
+_baa_on_file_for(sub) if {
+	some baa in object.get(input.evidence, "attestation.baa", [])
+	_baa_names(baa, sub)
+}
+
+# Where the vendor was seen: the first three places, then a count.
+_places(sub) := concat(", ", array.slice(places, 0, 3)) if {
+	places := object.get(sub.data, "detected_at", [])
+	is_array(places)
+	count(places) > 0
+} else := "a hand-declared subprocessor"
+
+_more(sub) := concat("", [" and ", format_int(total - 3, 10), " more"]) if {
+	total := object.get(sub.data, "detections", 0)
+	is_number(total)
+	total > 3
+} else := ""
+
+_coverage_problem(sub) := "has no BAA on file" if {
+	not _baa_on_file_for(sub)
+}
+
+_coverage_problem(sub) := "has a BAA on file that is not current (see its own finding)" if {
+	_baa_on_file_for(sub)
+	not _baa_current_for(sub)
+}
+
+# METADATA
+# title: Every subprocessor that may handle PHI has a current BAA
+# description: >-
+#   Each third party in the architecture inventory (detected in code,
+#   dependencies, infrastructure code or configuration, the cloud provider
+#   itself, or declared by hand) that may handle PHI needs a current BAA that
+#   names it (vendor id, or its name as party). Only a signed subprocessor
+#   declaration with may_handle_phi false, and a rationale, takes a vendor
+#   out of scope.
+# custom:
+#   controls: [hipaa-164-308-b-1, hipaa-164-314-a-1, hipaa-164-502-e, hipaa-164-504-e]
+#   evidence: [inventory.third_party, attestation.baa]
+#   severity: high
+subprocessor_baa contains finding if {
+	some sub in input.evidence["inventory.third_party"]
+	not sub.data.may_handle_phi == false
+	problem := _coverage_problem(sub)
+	some control in baa_controls
+	finding := {
+		"control": control,
+		"resource": sub.subject,
+		"message": concat("", [
+			_vendor_name(sub), " may handle PHI and ", problem, "; detected at ",
+			_places(sub), _more(sub), ": sign a BAA and record it (hipaa-cac attest baa, vendor: ",
+			_vendor_id(sub), "), or declare it never receives PHI (attestation subprocessor)",
+		]),
+		"severity": "high",
+	}
+}

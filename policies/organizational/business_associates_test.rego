@@ -93,3 +93,69 @@ test_no_baa_at_all_is_a_finding_for_every_control if {
 		startswith(f.message, "no BAA recorded at all")
 	}
 }
+
+_sub_now := 1795000000000000000 # 2026-11-18
+
+_datadog := {"subject": "vendor:datadog", "data": {
+	"name": "Datadog", "may_handle_phi": true,
+	"detected_at": ["git:local/api/requirements.txt:3#datadog", "git:local/api/app.py:1#datadog", "git:local/api/b.py:2#datadog", "git:local/api/c.py:9#datadog"],
+	"detections": 5,
+}}
+
+_current_baa(fields) := object.union({"party": "Datadog, Inc.", "signed_on": "2026-01-01", "expires_on": null, "document_sha256": "sha256:abababababababababababababababababababababababababababababababab"}, fields)
+
+test_subprocessor_without_baa_is_found_for_each_control if {
+	ev := {"inventory.third_party": [_datadog], "attestation.baa": []}
+	now := _sub_now
+	fs := subprocessor_baa with input.evidence as ev with input.now_ns as now
+	count(fs) == 4
+	some f in fs
+	f.resource == "vendor:datadog"
+	contains(f.message, "Datadog may handle PHI and has no BAA on file")
+	contains(f.message, "requirements.txt:3")
+	contains(f.message, "and 2 more")
+}
+
+test_baa_naming_the_vendor_id_covers_it if {
+	baa := {"subject": "attestation:baa/datadog", "data": _current_baa({"vendor": "datadog"})}
+	ev := {"inventory.third_party": [_datadog], "attestation.baa": [baa]}
+	now := _sub_now
+	fs := subprocessor_baa with input.evidence as ev with input.now_ns as now
+	count(fs) == 0
+}
+
+test_baa_naming_the_vendor_as_party_covers_it if {
+	baa := {"subject": "attestation:baa/dd", "data": _current_baa({"party": "datadog"})}
+	ev := {"inventory.third_party": [_datadog], "attestation.baa": [baa]}
+	now := _sub_now
+	fs := subprocessor_baa with input.evidence as ev with input.now_ns as now
+	count(fs) == 0
+}
+
+test_expired_baa_does_not_cover if {
+	baa := {"subject": "attestation:baa/datadog", "data": _current_baa({"vendor": "datadog", "expires_on": "2026-10-01"})}
+	ev := {"inventory.third_party": [_datadog], "attestation.baa": [baa]}
+	now := _sub_now
+	fs := subprocessor_baa with input.evidence as ev with input.now_ns as now
+	count(fs) == 4
+	some f in fs
+	contains(f.message, "not current")
+}
+
+test_vendor_that_never_handles_phi_needs_no_baa if {
+	stripe := {"subject": "vendor:stripe", "data": {"name": "Stripe", "may_handle_phi": false, "detected_at": ["x:1"]}}
+	ev := {"inventory.third_party": [stripe], "attestation.baa": []}
+	now := _sub_now
+	fs := subprocessor_baa with input.evidence as ev with input.now_ns as now
+	count(fs) == 0
+}
+
+test_unknown_phi_stance_needs_a_baa if {
+	vendor := {"subject": "vendor:acme", "data": {"name": "Acme", "may_handle_phi": null}}
+	ev := {"inventory.third_party": [vendor], "attestation.baa": []}
+	now := _sub_now
+	fs := subprocessor_baa with input.evidence as ev with input.now_ns as now
+	count(fs) == 4
+	some f in fs
+	contains(f.message, "a hand-declared subprocessor")
+}

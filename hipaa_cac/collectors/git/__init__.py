@@ -7,7 +7,7 @@ GitHub or GitLab settings when a token is configured.
         config:
           path: ../api                    # a local clone (CI's checkout)
           github: {repository: acme/api}  # token from $GITHUB_TOKEN
-          exclude: ["scripts/*"]          # paths not scanned for PHI logging
+          exclude: ["scripts/*"]          # paths not scanned for PHI logging or third parties
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from hipaa_cac.collectors.git.code_scan import (
 )
 from hipaa_cac.collectors.git.hosting import HOSTED, hosted_settings
 from hipaa_cac.collectors.git.repository import repository_facts, repository_subject
+from hipaa_cac.collectors.git.third_party import THIRD_PARTY, third_party_uses
 from hipaa_cac.detect.gitcmd import GitError, run_git
 from hipaa_cac.detect.secrets import HistoryDetection, scan_history
 from hipaa_cac.durations import parse_duration
@@ -50,7 +51,14 @@ def _hosting(name_key: str) -> dict[str, Any]:
 class GitCollector:
     name: ClassVar[str] = "git"
     version: ClassVar[str] = __version__
-    kinds: ClassVar[tuple[str, ...]] = (REPOSITORY, HOSTED, SECRET, PHI_LOG, LOG_CONFIG)
+    kinds: ClassVar[tuple[str, ...]] = (
+        REPOSITORY,
+        HOSTED,
+        SECRET,
+        PHI_LOG,
+        LOG_CONFIG,
+        THIRD_PARTY,
+    )
     max_age: ClassVar[str] = "1d"
     config_schema: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -99,4 +107,5 @@ class GitCollector:
                 in_tree.add(record.data["fingerprint"])
             yield record
         yield from removed_secrets(subject, history, in_tree, exclude)
+        yield from third_party_uses(top, tracked, subject, exclude)
         yield from hosted_settings(config, subject)

@@ -12,7 +12,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from hipaa_cac.collectors.base import Gap, Observation, Record
-from hipaa_cac.detect import Detection
+from hipaa_cac.detect import SCRIPT_LANGUAGES, Detection
 from hipaa_cac.detect.js_logging import scan_javascript
 from hipaa_cac.detect.logging_config import scan_logging_config
 from hipaa_cac.detect.python_logging import scan_python
@@ -59,15 +59,7 @@ CONFIG_NAMES = (
     "production.py",
     "prod.py",
 )
-LANGUAGES = {
-    ".py": "python",
-    ".js": "javascript",
-    ".jsx": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".ts": "typescript",
-    ".tsx": "tsx",
-}
+LANGUAGES = SCRIPT_LANGUAGES
 
 
 def scan_tree(
@@ -82,7 +74,7 @@ def scan_tree(
     found in `history` too is reported here, with the commit that introduced it."""
     introduced = {h.detection.fingerprint: h for h in reversed(history)}
     for path in tracked:
-        text = _read_text(repo / path)
+        text = read_tracked_text(repo / path)
         if text is None:
             continue
         if not _matches(path, SECRETS_EXCLUDE + exclude):
@@ -167,7 +159,9 @@ def _matches(path: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch(path, pattern) for pattern in patterns)
 
 
-def _read_text(file: Path) -> str | None:
+def read_tracked_text(file: Path) -> str | None:
+    """A tracked file's text, or None for what no scan reads: symlinks, files over
+    MAX_BYTES, binaries, unreadable files."""
     try:
         if file.is_symlink() or not file.is_file() or file.stat().st_size > MAX_BYTES:
             return None
