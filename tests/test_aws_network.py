@@ -353,7 +353,14 @@ def test_security_groups(aws: MotoServer, tmp_path: Path) -> None:
         f"{ARN}:security-group/{web}": sg(web, "web", vpc, 2, rule("tcp", 443)),
         f"{ARN}:security-group/{internal}": sg(internal, "internal", vpc, 0),
     }
-    assert found(records, "aws_network", "security_groups_restrict_admin_ports") == {
+    # The provider-neutral twins: one per protocol a group opens to the internet.
+    neutral = items(records, "cloud.network_rule")
+    assert {s: (n["protocol"], n["ports"], n["sources"]) for s, n in neutral.items()} == {
+        f"{ARN}:security-group/{ssh}": ("tcp", ((22, 22), (5432, 5432)), ("0.0.0.0/0", "::/0")),
+        f"{ARN}:security-group/{everything}": ("all", ((0, 65535),), ("0.0.0.0/0",)),
+        f"{ARN}:security-group/{web}": ("tcp", ((443, 443),), ("0.0.0.0/0",)),
+    }
+    assert found(records, "cloud", "network_admin_ports_closed") == {
         f"{ARN}:security-group/{ssh}",
         f"{ARN}:security-group/{everything}",
     }

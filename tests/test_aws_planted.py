@@ -58,6 +58,16 @@ def plant() -> dict[str, set[str]]:
             "Statement": [{**TLS_ONLY, "Resource": [f"arn:aws:s3:::{name}/*"]}],
         }
         s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+    # Anyone may read phi-open's objects: public through its bucket policy.
+    public_read = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::phi-open/*",
+    }
+    s3.put_bucket_policy(
+        Bucket="phi-open", Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]})
+    )
     ec2 = boto3.client("ec2")
     plain = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
     sealed = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True)["VolumeId"]
@@ -96,9 +106,10 @@ def plant() -> dict[str, set[str]]:
     rules = "data.hipaa.technical"
     return {
         "arn:aws:s3:::phi-open": {
-            f"{rules}.access_control.storage_not_public",
-            f"{rules}.encryption.storage_encrypted_at_rest",
-            f"{rules}.audit.storage_access_logging",
+            f"{rules}.access_control.s3_block_public_access",
+            f"{rules}.cloud.object_storage_private",
+            f"{rules}.cloud.object_storage_encrypted",
+            f"{rules}.cloud.object_storage_access_logged",
             f"{rules}.integrity.storage_versioning",
             f"{rules}.transmission.storage_requires_tls",
         },
@@ -107,7 +118,7 @@ def plant() -> dict[str, set[str]]:
         f"arn:aws:ec2:{region}:volume/{plain}": {f"{rules}.aws_compute.volumes_encrypted"},
         f"arn:aws:ec2:{region}:volume/{sealed}": set(),
         f"arn:aws:ec2:{region}:security-group/{open_sg}": {
-            f"{rules}.aws_network.security_groups_restrict_admin_ports"
+            f"{rules}.cloud.network_admin_ports_closed"
         },
         f"arn:aws:ec2:{region}:security-group/{web_sg}": set(),
         f"arn:aws:iam::{MOTO_ACCOUNT}:user/clinician": {f"{rules}.aws_identity.console_users_mfa"},

@@ -231,15 +231,18 @@ def test_a_denied_bucket_call_is_a_null_field_and_a_gap(
         records = collect(tmp_path, "s3")
     finally:
         aws.stop_enforcing_iam()
-    assert gaps(records) == [
-        Gap(
-            "aws.s3.bucket",
-            f"AccessDenied on s3:GetBucketPolicy in {MOTO_ACCOUNT} bucket phi-records: "
-            "grant s3:GetBucketPolicy (see the read-only IAM policy)",
-        )
-    ]
+    denied = (
+        f"AccessDenied on s3:GetBucketPolicy in {MOTO_ACCOUNT} bucket phi-records: "
+        "grant s3:GetBucketPolicy (see the read-only IAM policy)"
+    )
+    # The neutral item of the same bucket lacks the same fact, so it has the same gap.
+    assert gaps(records) == [Gap("aws.s3.bucket", denied), Gap("cloud.object_storage", denied)]
     buckets = observed(records, "aws.s3.bucket")
     assert buckets["arn:aws:s3:::phi-records"]["policy"] is None
+    neutral = observed(records, "cloud.object_storage")
+    # Its own Block Public Access neutralises whatever the unread policy says.
+    assert neutral["arn:aws:s3:::phi-records"]["public"] is False
+    assert neutral["arn:aws:s3:::public-site"]["public"] is True
     # Everything else about that bucket, and every other bucket, is still there.
     assert buckets["arn:aws:s3:::phi-records"]["versioning"] == "Enabled"
     assert buckets["arn:aws:s3:::public-site"]["policy"] == {

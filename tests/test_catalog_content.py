@@ -167,9 +167,38 @@ OTHER_REQUIREMENTS = {
 
 # The policy library's decision rules: rule -> (controls it decides, kinds it reads).
 CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "data.hipaa.technical.access_control.storage_not_public": (
+    "data.hipaa.technical.access_control.s3_block_public_access": (
         frozenset({"hipaa-164-312-a-1"}),
         frozenset({"aws.s3.bucket"}),
+    ),
+    # Cross-cloud: the provider-neutral kinds every cloud collector writes.
+    "data.hipaa.technical.cloud.object_storage_private": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"cloud.object_storage"}),
+    ),
+    "data.hipaa.technical.cloud.object_storage_encrypted": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"cloud.object_storage"}),
+    ),
+    "data.hipaa.technical.cloud.object_storage_access_logged": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"cloud.object_storage"}),
+    ),
+    "data.hipaa.technical.cloud.database_encrypted": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"cloud.database"}),
+    ),
+    "data.hipaa.technical.cloud.database_requires_tls": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"cloud.database"}),
+    ),
+    "data.hipaa.technical.cloud.database_not_public": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"cloud.database"}),
+    ),
+    "data.hipaa.technical.cloud.network_admin_ports_closed": (
+        frozenset({"hipaa-164-312-a-1", "hipaa-164-312-e-1"}),
+        frozenset({"cloud.network_rule"}),
     ),
     "data.hipaa.technical.access_control.unique_user_ids": (
         frozenset({"hipaa-164-312-a-2-i"}),
@@ -179,21 +208,9 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-312-a-2-iii"}),
         frozenset({"idp.session_policy"}),
     ),
-    "data.hipaa.technical.encryption.storage_encrypted_at_rest": (
-        frozenset({"hipaa-164-312-a-2-iv"}),
-        frozenset({"aws.s3.bucket"}),
-    ),
-    "data.hipaa.technical.encryption.database_encrypted_at_rest": (
-        frozenset({"hipaa-164-312-a-2-iv"}),
-        frozenset({"aws.rds.instance"}),
-    ),
     "data.hipaa.technical.audit.audit_trail_enabled": (
         frozenset({"hipaa-164-312-b"}),
         frozenset({"aws.account", "aws.cloudtrail.trail"}),
-    ),
-    "data.hipaa.technical.audit.storage_access_logging": (
-        frozenset({"hipaa-164-312-b"}),
-        frozenset({"aws.s3.bucket"}),
     ),
     "data.hipaa.technical.integrity.storage_versioning": (
         frozenset({"hipaa-164-312-c-1"}),
@@ -335,10 +352,6 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-308-a-3-ii-c", "hipaa-164-308-a-4-ii-c"}),
         frozenset({"aws.iam.user"}),
     ),
-    "data.hipaa.technical.aws_data_in_transit.database_requires_tls": (
-        frozenset({"hipaa-164-312-e-1"}),
-        frozenset({"aws.rds.instance"}),
-    ),
     "data.hipaa.technical.aws_data_in_transit.opensearch_encrypts_in_transit": (
         frozenset({"hipaa-164-312-e-1"}),
         frozenset({"aws.opensearch.domain"}),
@@ -365,10 +378,6 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "data.hipaa.technical.aws_data_stores.database_deletion_protection": (
         frozenset({"hipaa-164-312-c-1"}),
-        frozenset({"aws.rds.instance"}),
-    ),
-    "data.hipaa.technical.aws_data_stores.database_not_public": (
-        frozenset({"hipaa-164-312-a-1"}),
         frozenset({"aws.rds.instance"}),
     ),
     "data.hipaa.technical.aws_data_stores.dynamodb_deletion_protection": (
@@ -495,10 +504,6 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-312-b"}),
         frozenset({"aws.elbv2.load_balancer"}),
     ),
-    "data.hipaa.technical.aws_network.security_groups_restrict_admin_ports": (
-        frozenset({"hipaa-164-312-a-1", "hipaa-164-312-e-1"}),
-        frozenset({"aws.ec2.security_group"}),
-    ),
     "data.hipaa.technical.aws_network.vpc_flow_logs_enabled": (
         frozenset({"hipaa-164-312-b"}),
         frozenset({"aws.ec2.vpc"}),
@@ -561,17 +566,17 @@ REVISED = {
     "hipaa-164-308-a-6-ii": "1.1.0",
     "hipaa-164-308-a-7-ii-a": "1.1.0",
     "hipaa-164-308-b-1": "1.1.0",
-    "hipaa-164-312-a-1": "1.1.0",
+    "hipaa-164-312-a-1": "1.2.0",
     "hipaa-164-312-a-2-ii": "1.1.0",
-    "hipaa-164-312-a-2-iv": "1.1.0",
-    "hipaa-164-312-b": "1.2.0",
+    "hipaa-164-312-a-2-iv": "1.2.0",
+    "hipaa-164-312-b": "1.3.0",
     "hipaa-164-312-c-1": "1.2.0",
     "hipaa-164-314-a-1": "1.1.0",
     "hipaa-164-502-e": "1.1.0",
     "hipaa-164-504-e": "1.1.0",
     "hipaa-164-312-c-2": "1.1.0",
     "hipaa-164-312-d": "1.3.0",
-    "hipaa-164-312-e-1": "1.1.0",
+    "hipaa-164-312-e-1": "1.2.0",
     "hipaa-164-312-e-2-ii": "1.1.0",
     "hipaa-164-502-b": "1.1.0",
     "hipaa-164-514": "1.1.0",

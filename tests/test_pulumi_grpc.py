@@ -211,13 +211,24 @@ def test_v6_shapes_inline_and_bucket_v2(analyzer: Analyzer) -> None:
 
 def test_v7_settings_join_their_bucket_by_dependency_at_preview(analyzer: Analyzer) -> None:
     found = analyzer.all(v7_preview())
-    # Only the policy document is unknown: whether it makes the bucket public,
-    # and whether it denies plain HTTP, wait for the update, as advice.
+    # Only the policy document is unknown. Block Public Access is on, so it cannot
+    # make the bucket public (cloud.object_storage_private decides now); whether
+    # it denies plain HTTP waits for the update, as advice.
     assert [(d.policy, d.level, d.resource) for d in found] == [
-        ("hipaa-164-312-a-1", "advisory", STACK),
         ("hipaa-164-312-e-1", "advisory", STACK),
     ]
     assert all(d.message.startswith(PREVIEW) and "policy" in d.message for d in found)
+    # Without the block, the unknown policy holds back the privacy check too,
+    # beside the decided "Block Public Access is off".
+    unblocked = [r for r in v7_preview() if "bucketPublicAccessBlock" not in r.type]
+    found = analyzer.all(unblocked)
+    assert [(d.policy, d.level, d.resource) for d in found] == [
+        ("hipaa-164-312-a-1", "advisory", STACK),
+        ("hipaa-164-312-a-1", "mandatory", "v7-good"),
+        ("hipaa-164-312-e-1", "advisory", STACK),
+    ]
+    waiting = [d for d in found if d.message.startswith(PREVIEW)]
+    assert all("policy" in d.message for d in waiting)
 
 
 def test_a_setting_that_cannot_be_placed_leaves_its_aspect_undecided(analyzer: Analyzer) -> None:

@@ -22,18 +22,20 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 MANDATORY = {
     ("hipaa-164-308-a-7-ii-a", "patients-db"),  # backups off
-    ("hipaa-164-312-a-1", "admin"),  # 22 and 5432 from anywhere
+    # cloud.* rules decide storage, databases and network rules (tests/test_pulumi_neutral.py).
+    ("hipaa-164-312-a-1", "admin"),  # 22 and 5432 from anywhere (cloud.network_admin_ports_closed)
     ("hipaa-164-312-a-1", "rdp"),  # 3389 from anywhere
-    ("hipaa-164-312-a-1", "patients-db"),  # publicly accessible
-    ("hipaa-164-312-a-1", "phi-records"),  # Block Public Access off; public ACL (two)
+    ("hipaa-164-312-a-1", "patients-db"),  # publicly accessible (cloud.database_not_public)
+    # Block Public Access off (s3_block_public_access); public ACL (cloud.object_storage_private)
+    ("hipaa-164-312-a-1", "phi-records"),
     ("hipaa-164-312-b", "audit"),  # no CloudWatch Logs; no KMS key (two)
     ("hipaa-164-312-b", STACK),  # no multi-region trail that is logging
-    ("hipaa-164-312-b", "phi-records"),  # no access log
+    ("hipaa-164-312-b", "phi-records"),  # no access log (cloud.object_storage_access_logged)
     ("hipaa-164-312-c-1", "patients-db"),  # no deletion protection
     ("hipaa-164-312-c-1", "phi-records"),  # no versioning
     ("hipaa-164-312-e-1", "admin"),
     ("hipaa-164-312-e-1", "rdp"),
-    ("hipaa-164-312-e-1", "patients-db"),  # TLS not required
+    ("hipaa-164-312-e-1", "patients-db"),  # TLS not required (cloud.database_requires_tls)
     ("hipaa-164-312-e-1", "phi-records"),  # plain HTTP not denied
 }
 ADVISORY = {
@@ -66,6 +68,13 @@ def test_noncompliant_program_gets_exactly_the_planted_violations(
     # Two causes each: counted, not only listed.
     assert _by_level(found, "mandatory").count(("hipaa-164-312-a-1", "phi-records")) == 2
     assert _by_level(found, "mandatory").count(("hipaa-164-312-b", "audit")) == 2
+    public = [
+        d.message for d in found if (d.policy, d.resource) == ("hipaa-164-312-a-1", "phi-records")
+    ]
+    assert sorted(m.split(": ", 1)[1].split(" (")[0] for m in public) == [
+        "S3 Block Public Access is not fully on",
+        "S3 bucket is public or not shown to be private",
+    ]
 
 
 def test_each_violation_names_its_control_and_citation(

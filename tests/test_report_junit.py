@@ -78,8 +78,8 @@ def test_a_failing_control_lists_its_findings(cli, example_repo):
         "medium: arn:aws:ec2:us-east-1:123456789012:ebs-encryption-by-default: EBS encryption "
         "by default is not shown to be on in us-east-1; enable it "
         "(ec2 enable-ebs-encryption-by-default) in every region\n"
-        "high: arn:aws:s3:::northwind-exports: bucket has no default encryption at rest "
-        "(or it was not shown); enable default encryption with SSE-S3 or SSE-KMS"
+        "high: arn:aws:s3:::northwind-exports: S3 bucket does not encrypt at rest "
+        "(or it was not shown); turn on default encryption"
     )
     undecided = cases(ET.fromstring(text))["hipaa-164-308-a-5-ii-b"]
     [failure] = undecided

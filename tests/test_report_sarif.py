@@ -111,8 +111,8 @@ def test_a_cloud_finding_names_its_arn(log):
         "ruleId": "hipaa-164-312-a-2-iv",
         "level": "error",
         "message": {
-            "text": f"{exports}: bucket has no default encryption at rest (or it was not "
-            "shown); enable default encryption with SSE-S3 or SSE-KMS"
+            "text": f"{exports}: S3 bucket does not encrypt at rest (or it was not shown); "
+            "turn on default encryption"
         },
         "locations": [
             {
@@ -124,14 +124,14 @@ def test_a_cloud_finding_names_its_arn(log):
             }
         ],
         "partialFingerprints": {
-            "hipaaCac/v1": "d416fe87d30db31ab1451ace4880acb044436cb25b36553c82f54b42f4a7ae48:1"
+            "hipaaCac/v1": "384e1c7762e0945bf60275af8733a3806eece574cba6abfc3f09ebc0f718e0f9:1"
         },
         "properties": {
             "control_status": "fail",
             "evidence_sha256": "sha256:"
-            "196b8095caebd633b4f210bd39371c8bd596cf6d737d46b99f8ef0b604e0a95b",
+            "db572885e97e5f4b9d3267b596c4e6f694f4ddd3ec7460414af531edde213460",
             "resource": exports,
-            "rule": "data.hipaa.technical.encryption.storage_encrypted_at_rest",
+            "rule": "data.hipaa.technical.cloud.object_storage_encrypted",
             "severity": "high",
         },
     }

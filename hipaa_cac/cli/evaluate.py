@@ -18,6 +18,7 @@ from hipaa_cac.engines import ENGINES, make_engine
 from hipaa_cac.errors import InputError
 from hipaa_cac.evaluator import evaluate as run_evaluation
 from hipaa_cac.evaluator import work_units
+from hipaa_cac.evaluator.scope import scope_of
 from hipaa_cac.evidence import EvidenceStore
 from hipaa_cac.inputs import load_inputs
 from hipaa_cac.ledger import open_ledger
@@ -99,8 +100,9 @@ def evaluate(
             advance = lambda n: progress.update(task, advance=n)  # noqa: E731
         if workers is None:
             workers = (os.cpu_count() or 1) if rego.name == "embedded" else 1
+        scope = scope_of([source.collector for source in config.sources], evidence)
         result = run_evaluation(
-            inputs.catalog, inputs.library, rego, evidence, now, advance, workers, waivers
+            inputs.catalog, inputs.library, rego, evidence, now, advance, workers, waivers, scope
         )
 
     if not dry_run:

@@ -26,6 +26,7 @@ from hipaa_cac.drift import Drift, RunSnapshot, compare_runs, evaluation_runs
 from hipaa_cac.durations import format_timestamp
 from hipaa_cac.engines import make_engine
 from hipaa_cac.evaluator import Evaluation, evaluate
+from hipaa_cac.evaluator.scope import scope_of
 from hipaa_cac.evidence import EvidenceStore
 from hipaa_cac.evidence.writer import write_collection
 from hipaa_cac.fingerprint import fingerprinter, repo_salt
@@ -71,8 +72,10 @@ def run_cycle(
     collected = _collect(repo, config, store, inputs.catalog, now, force, interval)
     rego = make_engine(engine or config.engine, opa_url or config.opa_url)
     rego.load(inputs.library)
+    evidence = store.current()
+    scope = scope_of([source.collector for source in config.sources], evidence)
     evaluation = evaluate(
-        inputs.catalog, inputs.library, rego, store.current(), now, waivers=waivers
+        inputs.catalog, inputs.library, rego, evidence, now, waivers=waivers, scope=scope
     )
     with open_ledger(config.ledger) as ledger:
         earlier = evaluation_runs(ledger)

@@ -22,19 +22,33 @@ from hipaa_cac.controls import Control, EvidenceNeed
 from hipaa_cac.durations import parse_duration, parse_timestamp
 from hipaa_cac.evaluator.result import ControlResult, EvidenceUse, Finding, RuleUse, Status
 from hipaa_cac.evaluator.rules import RuleOutcome
+from hipaa_cac.evaluator.scope import ALL_IN_SCOPE, Scope
 from hipaa_cac.evidence import EvidenceItem, EvidenceSet
 
+OUT_OF_SCOPE = "out_of_scope"  # an EvidenceUse status: the kind's cloud is not in use
 DECISION_KIND = "attestation.addressable_decision"
 DECISION_MAX_AGE = "365d"
 DECISIONS = ("implemented", "alternative_measure", "not_reasonable_and_appropriate")
 
 
 def decide(
-    control: Control, outcomes: Mapping[str, RuleOutcome], evidence: EvidenceSet, now: datetime
+    control: Control,
+    outcomes: Mapping[str, RuleOutcome],
+    evidence: EvidenceSet,
+    now: datetime,
+    scope: Scope = ALL_IN_SCOPE,
 ) -> ControlResult:
     missing: list[str] = []
     stale: list[str] = []
-    uses = tuple(_evidence_use(need, evidence, now, missing, stale) for need in control.evidence)
+    uses = tuple(
+        _evidence_use(need, evidence, now, missing, stale, scope) for need in control.evidence
+    )
+    if uses and control.attestation is None and all(u.status == OUT_OF_SCOPE for u in uses):
+        # Nothing in use can show this control: that is not a pass.
+        missing.append(
+            "none of its evidence comes from a cloud in use: "
+            + ", ".join(sorted({u.kind for u in uses}))
+        )
     findings: list[Finding] = []
     errors: list[str] = []
     rule_uses = []
@@ -43,6 +57,9 @@ def decide(
         if outcome is None:
             errors.append(f"rule {ref} is not in the policy library")
             rule_uses.append(RuleUse(ref, 0, error="not in the policy library"))
+            continue
+        if outcome.out_of_scope:
+            rule_uses.append(RuleUse(ref, 0, skipped=f"out of scope: {outcome.out_of_scope}"))
             continue
         mine = [f for f in outcome.findings if f.control == control.id]
         findings.extend(mine)
@@ -151,9 +168,12 @@ def _evidence_use(
     now: datetime,
     missing: list[str],
     stale: list[str],
+    scope: Scope,
 ) -> EvidenceUse:
     kind, max_age = need.kind, need.max_age
     coverage = evidence.coverage(kind)
+    if coverage is None and scope.excludes(kind):
+        return EvidenceUse(kind, OUT_OF_SCOPE, max_age, None, 0)
     if coverage is None:
         missing.append(f"evidence {kind} was never collected")
         return EvidenceUse(kind, "missing", max_age, None, 0)

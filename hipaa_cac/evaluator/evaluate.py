@@ -21,6 +21,7 @@ from hipaa_cac.evaluator.decide import decide
 from hipaa_cac.evaluator.result import ControlResult, Status
 from hipaa_cac.evaluator.risk_stale import mark_risk_stale
 from hipaa_cac.evaluator.rules import RuleOutcome, run_rules
+from hipaa_cac.evaluator.scope import ALL_IN_SCOPE, Scope
 from hipaa_cac.evaluator.waive import waive
 from hipaa_cac.evidence import EvidenceSet
 from hipaa_cac.inventory import Inventory, derive_inventory
@@ -75,6 +76,7 @@ def evaluate(
     advance: Callable[[int], None] = lambda n: None,
     workers: int = 1,
     waivers: Sequence[Waiver] = (),
+    scope: Scope = ALL_IN_SCOPE,
 ) -> Evaluation:
     """`workers` > 1 spreads large inputs over forked processes (embedded engine)."""
     inventory = derive_inventory(evidence)
@@ -85,9 +87,9 @@ def evaluate(
     rules = [rule for ref, rule in library.rules.items() if ref in needed]
     as_of = format_timestamp(now)
     clock = {"now": as_of, "now_ns": int(now.timestamp()) * 1_000_000_000}
-    outcomes = run_rules(rules, engine, evidence, clock, advance, workers)
+    outcomes = run_rules(rules, engine, evidence, clock, advance, workers, scope)
     results = tuple(
-        mark_risk_stale(_decide(control, outcomes, evidence, now, waivers), update)
+        mark_risk_stale(_decide(control, outcomes, evidence, now, waivers, scope), update)
         for control in catalog
     )
     return Evaluation(
@@ -110,6 +112,7 @@ def _decide(
     evidence: EvidenceSet,
     now: datetime,
     waivers: Sequence[Waiver],
+    scope: Scope,
 ) -> ControlResult:
     def without_findings() -> ControlResult:
         # The control as if its rules had found nothing: a fully waived control
@@ -119,9 +122,9 @@ def _decide(
             for ref, o in outcomes.items()
             if ref in control.checks
         }
-        return decide(control, quiet, evidence, now)
+        return decide(control, quiet, evidence, now, scope)
 
-    return waive(decide(control, outcomes, evidence, now), waivers, now, without_findings)
+    return waive(decide(control, outcomes, evidence, now, scope), waivers, now, without_findings)
 
 
 def work_units(library: PolicyLibrary, evidence: EvidenceSet) -> int:

@@ -49,7 +49,7 @@ class EvidenceUse:
     """One evidence kind a control relied on, and where it came from."""
 
     kind: str
-    status: str  # complete | partial | error | missing | stale
+    status: str  # complete | partial | error | missing | stale | out_of_scope
     max_age: str
     collected_at: str | None  # oldest current collection of this kind
     items: int

@@ -22,6 +22,7 @@ from typing import Any
 from hipaa_cac.canonical import canonical_json
 from hipaa_cac.engines import Engine, EngineError
 from hipaa_cac.evaluator.result import Finding
+from hipaa_cac.evaluator.scope import ALL_IN_SCOPE, Scope
 from hipaa_cac.evidence import EvidenceItem, EvidenceSet
 from hipaa_cac.policy import Rule
 
@@ -38,6 +39,7 @@ class RuleOutcome:
     findings: tuple[Finding, ...]
     error: str | None = None
     skipped: str | None = None
+    out_of_scope: str | None = None  # why the rule's cloud is not in use (scope.py): not missing
 
 
 def run_rules(
@@ -47,12 +49,16 @@ def run_rules(
     now: dict[str, Any],
     advance: Callable[[int], None] = lambda n: None,
     workers: int = 1,
+    scope: Scope = ALL_IN_SCOPE,
 ) -> dict[str, RuleOutcome]:
     outcomes: dict[str, RuleOutcome] = {}
     groups: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:
+        outside = [k for k in rule.evidence if scope.excludes(k) and evidence.coverage(k) is None]
         unusable = _unusable(rule, evidence)
-        if unusable:
+        if outside:
+            outcomes[rule.ref] = RuleOutcome(rule, (), out_of_scope=scope.reason(outside[0]))
+        elif unusable:
             outcomes[rule.ref] = RuleOutcome(rule, (), skipped=unusable)
         else:
             groups[rule.primary_kind].append(rule)

@@ -3,9 +3,13 @@
     Checker.builtin().check_resource(Resource(...))   # one resource, judged alone
     Checker.builtin().check_stack([Resource, ...])     # S3, RDS and the account, joined
     -> [Violation(control="hipaa-164-312-a-1", urn="urn:pulumi:...::web",
-                  message="security group is open to the internet: ...",
-                  rule="data.hipaa.technical.aws_network.security_groups_restrict_admin_ports",
+                  message="security group lets the whole internet reach admin or ...",
+                  rule="data.hipaa.technical.cloud.network_admin_ports_closed",
                   decided=True, waiting_on=())]
+
+Beside each aws.* item the rules see its provider-neutral twin (neutral.py:
+`cloud.object_storage`, `cloud.database`, `cloud.network_rule`), built per
+reading below, so the cross-cloud rules decide stacks too.
 
 Only rules every evidence kind of which a stack can produce run: a rule that
 also reads, say, `aws.backup.plan` would report every database as "not in a
@@ -35,11 +39,15 @@ from hipaa_cac.engines.embedded import EmbeddedEngine
 from hipaa_cac.paths import builtin_dir
 from hipaa_cac.policy import PolicyLibrary, Rule
 from hipaa_cac.policy.library import load_library
+from hipaa_cac.pulumi.neutral import twin_kinds, twins
 from hipaa_cac.pulumi.resources import RESOURCE_KINDS, Resource, map_resource
 from hipaa_cac.pulumi.stack import ACCOUNT_SUBJECT, STACK_KINDS, map_stack
 from hipaa_cac.pulumi.values import has_unknowns, optimistic, pessimistic, unknown_fields
 
-PRODUCIBLE = RESOURCE_KINDS | STACK_KINDS
+# Kinds whose rules run per resource (Analyze) and per stack (AnalyzeStack).
+PER_RESOURCE = RESOURCE_KINDS | twin_kinds(RESOURCE_KINDS)
+PER_STACK = STACK_KINDS | twin_kinds(STACK_KINDS)
+PRODUCIBLE = PER_RESOURCE | PER_STACK
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 CACHE_SIZE = 32
 
@@ -94,11 +102,11 @@ class Checker:
         found = map_resource(resource)
         if found is None:
             return []
-        rules = [r for r in self.rules if r.primary_kind in RESOURCE_KINDS]
+        rules = [r for r in self.rules if r.primary_kind in PER_RESOURCE]
         return self._evaluate(rules, [found], {resource.urn: resource.name})
 
     def check_stack(self, resources: list[Resource]) -> list[Violation]:
-        rules = [r for r in self.rules if r.primary_kind in STACK_KINDS]
+        rules = [r for r in self.rules if r.primary_kind in PER_STACK]
         names = {r.urn: r.name for r in resources}
         return self._evaluate(rules, map_stack(resources), names)
 
@@ -142,7 +150,9 @@ class Checker:
     ) -> list[Violation]:
         now = self._clock()
         evidence: dict[str, list[dict[str, Any]]] = {}
-        for entry in items:
+        # Twins of items already read one way: an unknown in an aws item is
+        # read the same way in its twin, which keeps the resource's URN.
+        for entry in [*items, *twins(items)]:
             view = {"subject": entry["subject"], "scope": "", "data": entry["data"]}
             evidence.setdefault(entry["kind"], []).append(view)
         document = {

@@ -19,37 +19,16 @@ _max_idle_minutes := m if {
 }
 
 # METADATA
-# title: S3 buckets are not public
+# title: S3 Block Public Access is fully on for every bucket
 # description: >-
-#   A bucket must not be public through its bucket policy or its ACL, and all
-#   four S3 Block Public Access settings must be on. One finding per cause.
+#   All four S3 Block Public Access settings must be on for each bucket, so a
+#   future policy or ACL cannot make it public (whether it is public now is
+#   cloud.object_storage_private, decided the same way in every cloud).
 # custom:
 #   controls: [hipaa-164-312-a-1]
 #   evidence: [aws.s3.bucket]
 #   severity: critical
-storage_not_public contains finding if {
-	some bucket in input.evidence["aws.s3.bucket"]
-	not bucket.data.policy.is_public == false
-	finding := {
-		"control": "hipaa-164-312-a-1",
-		"resource": bucket.subject,
-		"message": "bucket policy allows public access (or was not shown not to); remove public principals from the bucket policy",
-		"severity": "critical",
-	}
-}
-
-storage_not_public contains finding if {
-	some bucket in input.evidence["aws.s3.bucket"]
-	not bucket.data.acl.is_public == false
-	finding := {
-		"control": "hipaa-164-312-a-1",
-		"resource": bucket.subject,
-		"message": "bucket ACL grants public access (or was not shown not to); remove AllUsers/AuthenticatedUsers grants or disable ACLs",
-		"severity": "critical",
-	}
-}
-
-storage_not_public contains finding if {
+s3_block_public_access contains finding if {
 	some bucket in input.evidence["aws.s3.bucket"]
 	off := [flag |
 		some flag in _public_access_block_flags

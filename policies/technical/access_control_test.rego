@@ -39,60 +39,25 @@ _policies(datas) := {"idp.session_policy": [item |
 	item := {"subject": sprintf("okta:acme/policies/p%d", [i]), "data": datas[i]}
 ]}
 
-# storage_not_public
+# s3_block_public_access
 
-test_private_bucket_has_no_finding if {
-	count(storage_not_public) == 0 with input.evidence as _buckets([_private_bucket])
-}
-
-test_public_policy_is_found if {
-	fs := storage_not_public with input.evidence as _buckets([
-		_private_bucket,
-		object.union(_private_bucket, {"policy": {"is_public": true, "denies_insecure_transport": true}}),
-	])
-	count(fs) == 1
-	some f in fs
-	f.resource == "arn:aws:s3:::b1"
-	f.control == "hipaa-164-312-a-1"
-	f.severity == "critical"
-	contains(f.message, "bucket policy")
-}
-
-test_public_acl_is_found if {
-	fs := storage_not_public with input.evidence as _buckets([object.union(_private_bucket, {"acl": {"is_public": true}})])
-	count(fs) == 1
-	some f in fs
-	f.resource == "arn:aws:s3:::b0"
-	contains(f.message, "ACL")
+test_bucket_with_all_four_flags_has_no_finding if {
+	count(s3_block_public_access) == 0 with input.evidence as _buckets([_private_bucket])
 }
 
 test_partial_public_access_block_is_found_naming_the_flags if {
 	pab := object.union(_closed_pab, {"ignore_public_acls": false, "restrict_public_buckets": false})
-	fs := storage_not_public with input.evidence as _buckets([object.union(_private_bucket, {"public_access_block": pab})])
+	fs := s3_block_public_access with input.evidence as _buckets([object.union(_private_bucket, {"public_access_block": pab})])
 	count(fs) == 1
 	some f in fs
 	f.resource == "arn:aws:s3:::b0"
+	f.control == "hipaa-164-312-a-1"
 	contains(f.message, "ignore_public_acls, restrict_public_buckets not enabled")
 }
 
-test_each_public_cause_is_its_own_finding if {
-	fs := storage_not_public with input.evidence as _buckets([object.union(_private_bucket, {
-		"policy": {"is_public": true},
-		"acl": {"is_public": true},
-		"public_access_block": object.union(_closed_pab, {"block_public_policy": false}),
-	})])
-	count(fs) == 3
-	{f.resource | some f in fs} == {"arn:aws:s3:::b0"}
-}
-
-test_unknown_public_status_fails_closed if {
-	# every field null or missing: three causes, none shown compliant
-	fs := storage_not_public with input.evidence as _buckets([
-		{"policy": null, "acl": {"is_public": null}, "public_access_block": null},
-		{},
-	])
-	count(fs) == 6
-	count(storage_not_public) == 3 with input.evidence as {"aws.s3.bucket": [{"subject": "arn:aws:s3:::x"}]}
+test_unknown_public_access_block_fails_closed if {
+	fs := s3_block_public_access with input.evidence as _buckets([{"public_access_block": null}, {}])
+	count(fs) == 2
 }
 
 # unique_user_ids

@@ -32,21 +32,3 @@ _has_active_trail(account) if {
 	trail.data.is_multi_region == true
 	trail.data.is_logging == true
 }
-
-# METADATA
-# title: S3 buckets log server access
-# description: S3 server access logging must be enabled on every bucket.
-# custom:
-#   controls: [hipaa-164-312-b]
-#   evidence: [aws.s3.bucket]
-#   severity: medium
-storage_access_logging contains finding if {
-	some bucket in input.evidence["aws.s3.bucket"]
-	not bucket.data.logging.enabled == true
-	finding := {
-		"control": "hipaa-164-312-b",
-		"resource": bucket.subject,
-		"message": "bucket server access logging is not enabled (or it was not shown); enable access logging to a log bucket",
-		"severity": "medium",
-	}
-}

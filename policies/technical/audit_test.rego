@@ -59,29 +59,3 @@ test_audit_trail_unknown_fails_closed if {
 		"aws.cloudtrail.trail": [{"subject": "t", "data": {"account_id": null, "is_multi_region": true, "is_logging": true}}],
 	}
 }
-
-# storage_access_logging
-
-test_bucket_with_access_logging_has_no_finding if {
-	count(storage_access_logging) == 0 with input.evidence as {"aws.s3.bucket": [{"subject": "arn:aws:s3:::b", "data": {"logging": {"enabled": true, "target_bucket": "logs"}}}]}
-}
-
-test_bucket_without_access_logging_is_found if {
-	fs := storage_access_logging with input.evidence as {"aws.s3.bucket": [
-		{"subject": "arn:aws:s3:::ok", "data": {"logging": {"enabled": true, "target_bucket": "logs"}}},
-		{"subject": "arn:aws:s3:::off", "data": {"logging": {"enabled": false, "target_bucket": null}}},
-	]}
-	count(fs) == 1
-	some f in fs
-	f.resource == "arn:aws:s3:::off"
-	f.control == "hipaa-164-312-b"
-	f.severity == "medium"
-}
-
-test_bucket_logging_unknown_fails_closed if {
-	count(storage_access_logging) == 3 with input.evidence as {"aws.s3.bucket": [
-		{"subject": "a", "data": {"logging": {"enabled": null}}},
-		{"subject": "b", "data": {"logging": null}},
-		{"subject": "c"},
-	]}
-}

@@ -30,23 +30,6 @@ _in_transit_checks := [
 ]
 
 # METADATA
-# title: RDS databases refuse unencrypted connections
-# description: >-
-#   The DB parameter group (the cluster parameter group for cluster members)
-#   must require TLS: rds.force_ssl=1 (PostgreSQL, SQL Server) or
-#   require_secure_transport=ON (MySQL, MariaDB). Unknown counts as not.
-# custom:
-#   controls: [hipaa-164-312-e-1]
-#   evidence: [aws.rds.instance]
-#   severity: medium
-database_requires_tls contains finding if {
-	some db in input.evidence["aws.rds.instance"]
-	not _data(db).tls_enforced == true
-	msg := concat("", ["DB instance ", _label(db, "identifier"), " does not require TLS (or it was not shown); set rds.force_ssl=1 or require_secure_transport=ON in its parameter group"])
-	finding := _finding("hipaa-164-312-e-1", db, msg, "medium")
-}
-
-# METADATA
 # title: Redshift clusters refuse unencrypted connections
 # description: The cluster parameter group must set require_ssl to true.
 # custom:

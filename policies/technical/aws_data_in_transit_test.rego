@@ -18,38 +18,6 @@ _secure_domain := {
 	"tls_security_policy": "Policy-Min-TLS-1-2-PFS-2023-10", "min_tls_version": "1.2",
 }
 
-# database_requires_tls
-
-_database_requires_tls(datas) := fs if {
-	ev := _ev("aws.rds.instance", datas)
-	fs := database_requires_tls with input.evidence as ev
-}
-
-test_database_requiring_tls_has_no_finding if {
-	count(_database_requires_tls([
-		{"identifier": "pg", "engine": "postgres", "tls_enforced": true},
-		{"identifier": "aurora-1", "engine": "aurora-mysql", "tls_enforced": true, "cluster_identifier": "aurora"},
-	])) == 0
-}
-
-test_database_not_requiring_tls_or_unknown_is_found if {
-	fs := _database_requires_tls([
-		{"identifier": "good", "tls_enforced": true},
-		{"identifier": "bad", "tls_enforced": false},
-		{"identifier": "oracle", "engine": "oracle-ee", "tls_enforced": null},
-		{"identifier": "missing"},
-		{"tls_enforced": "true"},
-		null,
-	])
-	{f.resource | some f in fs} == {_s(1), _s(2), _s(3), _s(4), _s(5)}
-	{
-		"control": "hipaa-164-312-e-1",
-		"resource": _s(1),
-		"message": "DB instance bad does not require TLS (or it was not shown); set rds.force_ssl=1 or require_secure_transport=ON in its parameter group",
-		"severity": "medium",
-	} in fs
-}
-
 # redshift_requires_tls
 
 _redshift_requires_tls(datas) := fs if {

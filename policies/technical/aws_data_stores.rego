@@ -58,20 +58,6 @@ account_public_access_blocked contains finding if {
 }
 
 # METADATA
-# title: RDS instances are not publicly accessible
-# description: An RDS DB instance must not be publicly accessible.
-# custom:
-#   controls: [hipaa-164-312-a-1]
-#   evidence: [aws.rds.instance]
-#   severity: high
-database_not_public contains finding if {
-	some db in input.evidence["aws.rds.instance"]
-	not _data(db).publicly_accessible == false
-	msg := concat("", ["DB instance ", _label(db, "identifier"), " is publicly accessible (or was not shown not to be); turn off public accessibility and reach it from private subnets"])
-	finding := _finding("hipaa-164-312-a-1", db, msg, "high")
-}
-
-# METADATA
 # title: Redshift clusters are not publicly accessible
 # description: A Redshift cluster must not be publicly accessible.
 # custom:

@@ -145,35 +145,6 @@ test_database_deletion_protection_finds_problems_and_unknowns if {
 	} in fs
 }
 
-# database_not_public
-
-_database_not_public(datas) := fs if {
-	ev := _ev("aws.rds.instance", datas)
-	fs := database_not_public with input.evidence as ev
-}
-
-test_database_not_public_compliant_has_no_finding if {
-	count(_database_not_public([{"identifier": "good", "publicly_accessible": false}])) == 0
-}
-
-test_database_not_public_finds_problems_and_unknowns if {
-	fs := _database_not_public([
-		{"identifier": "good", "publicly_accessible": false},
-		{"identifier": "bad", "publicly_accessible": true},
-		{"identifier": "unknown", "publicly_accessible": null},
-		{"identifier": "missing"},
-		{"publicly_accessible": "false"},
-		null,
-	])
-	{f.resource | some f in fs} == {_s(1), _s(2), _s(3), _s(4), _s(5)}
-	{
-		"control": "hipaa-164-312-a-1",
-		"resource": _s(1),
-		"message": "DB instance bad is publicly accessible (or was not shown not to be); turn off public accessibility and reach it from private subnets",
-		"severity": "high",
-	} in fs
-}
-
 # redshift_not_public
 
 _redshift_not_public(datas) := fs if {
@@ -376,4 +347,3 @@ test_dynamodb_deletion_protection_finds_problems_and_unknowns if {
 		"severity": "medium",
 	} in fs
 }
-

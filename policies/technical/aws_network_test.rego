@@ -4,69 +4,6 @@ import rego.v1
 
 # Fixtures go through `with input.evidence as`, never `with input as {...}`.
 
-_sg(subject, rules) := {"subject": subject, "data": {"group_id": subject, "open_ingress": rules}}
-
-_open(protocol, from, to) := {"protocol": protocol, "from_port": from, "to_port": to, "source": "0.0.0.0/0"}
-
-# security_groups_restrict_admin_ports
-
-test_groups_without_internet_admin_ports_have_no_finding if {
-	ev := {"aws.ec2.security_group": [
-		_sg("sg/none", []),
-		_sg("sg/web", [_open("tcp", 443, 443), _open("tcp", 80, 80)]),
-		_sg("sg/icmp", [_open("icmp", -1, -1), _open("1", 8, 0)]),
-		_sg("sg/high", [_open("udp", 30000, 40000)]),
-	]}
-	count(security_groups_restrict_admin_ports) == 0 with input.evidence as ev
-}
-
-test_admin_ports_open_to_the_internet_are_found_per_control if {
-	ev := {"aws.ec2.security_group": [
-		_sg("sg/ssh", [_open("tcp", 22, 22), {"protocol": "tcp", "from_port": 3389, "to_port": 3389, "source": "::/0"}]),
-		_sg("sg/range", [_open("tcp", 1000, 6000)]),
-		_sg("sg/web", [_open("tcp", 443, 443)]),
-	]}
-	fs := security_groups_restrict_admin_ports with input.evidence as ev
-	count(fs) == 4
-	{f.resource | some f in fs} == {"sg/ssh", "sg/range"}
-	{f.control | some f in fs} == {"hipaa-164-312-a-1", "hipaa-164-312-e-1"}
-	every f in fs {
-		f.severity == "high"
-	}
-	some ssh in fs
-	ssh.resource == "sg/ssh"
-	ssh.message == "security group is open to the internet: it lets the whole internet (0.0.0.0/0 or ::/0) reach admin or database ports (22, 3389); allow only known source ranges, or reach them through a bastion, VPN or SSM"
-	some range in fs
-	range.resource == "sg/range"
-	contains(range.message, "ports (1433, 1521, 3306, 3389, 5432, 5439);")
-}
-
-test_all_traffic_and_unknown_rules_are_all_ports if {
-	ev := {"aws.ec2.security_group": [
-		_sg("sg/all", [_open("-1", null, null)]),
-		_sg("sg/noproto", [_open(null, 22, 22)]),
-		_sg("sg/noports", [{"protocol": "tcp", "source": "::/0"}]),
-	]}
-	fs := security_groups_restrict_admin_ports with input.evidence as ev
-	count(fs) == 6
-	every f in fs {
-		contains(f.message, "reach every port")
-	}
-}
-
-test_group_rules_unknown_fails_closed if {
-	ev := {"aws.ec2.security_group": [
-		{"subject": "sg/null", "data": {"open_ingress": null}},
-		{"subject": "sg/nodata", "data": null},
-		{"subject": "sg/missing"},
-	]}
-	fs := security_groups_restrict_admin_ports with input.evidence as ev
-	count(fs) == 6
-	every f in fs {
-		contains(f.message, "ingress rules are not shown")
-	}
-}
-
 # vpc_flow_logs_enabled
 
 test_vpc_flow_logs if {

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from hipaa_cac.collectors.aws.neutral import database
 from hipaa_cac.collectors.aws.services import AwsService
 from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.target import AwsTarget
-from hipaa_cac.collectors.base import Observation, Record
+from hipaa_cac.collectors.base import Gap, Observation, Record
+from hipaa_cac.collectors.normalized import DATABASE
 
 INSTANCE = "aws.rds.instance"
 CLUSTER = "aws.rds.cluster"
@@ -72,7 +74,9 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
             "cluster_identifier": member_of or None,
         }
         yield from read.gaps
+        yield from (Gap(DATABASE, gap.error) for gap in read.gaps)
         yield Observation(INSTANCE, db["DBInstanceArn"], data)
+        yield database(db["DBInstanceArn"], target.account_id, data).observation()
 
 
 def _clusters(rds: Any) -> list[dict[str, Any]]:
@@ -140,4 +144,6 @@ class _Groups:
         }
 
 
-SERVICE = AwsService(name="rds", kinds=(INSTANCE, CLUSTER), regional=True, collect=collect)
+SERVICE = AwsService(
+    name="rds", kinds=(INSTANCE, CLUSTER, DATABASE), regional=True, collect=collect
+)

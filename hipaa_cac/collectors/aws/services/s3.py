@@ -19,11 +19,13 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from hipaa_cac.collectors.aws.neutral import object_storage
 from hipaa_cac.collectors.aws.services import AwsService
 from hipaa_cac.collectors.aws.services._records import Gaps
 from hipaa_cac.collectors.aws.services._s3_policy import acl_is_public, summarize_policy
 from hipaa_cac.collectors.aws.target import HOME_REGION, AwsTarget
-from hipaa_cac.collectors.base import Observation, Record
+from hipaa_cac.collectors.base import Gap, Observation, Record
+from hipaa_cac.collectors.normalized import OBJECT_STORAGE
 
 BUCKET = "aws.s3.bucket"
 ACCOUNT_BLOCK = "aws.s3.account_public_access_block"
@@ -40,7 +42,12 @@ WORKERS = 8
 
 
 def collect(target: AwsTarget, region: str) -> Iterator[Record]:
-    yield from _account_block(target)
+    account = list(_account_block(target))
+    yield from account
+    # The account-wide setting decides, with each bucket's own, whether a grant takes effect.
+    block = next(
+        (r.data["public_access_block"] for r in account if isinstance(r, Observation)), None
+    )
     reader = Gaps(BUCKET, "s3", target.account_id)
     s3 = target.client("s3")
     listed = reader(lambda: {"Names": _bucket_names(s3)})
@@ -50,7 +57,8 @@ def collect(target: AwsTarget, region: str) -> Iterator[Record]:
     clients = _Clients(target)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         # map keeps the listing order, so evidence order does not depend on timing.
-        for records in pool.map(lambda name: _bucket(target, clients, name), listed["Names"]):
+        buckets = pool.map(lambda name: _bucket(target, clients, name, block), listed["Names"])
+        for records in buckets:
             yield from records
 
 
@@ -91,7 +99,9 @@ class _Clients:
             return self._made[region]
 
 
-def _bucket(target: AwsTarget, clients: _Clients, name: str) -> list[Record]:
+def _bucket(
+    target: AwsTarget, clients: _Clients, name: str, account_block: dict[str, bool] | None
+) -> list[Record]:
     read = Gaps(BUCKET, "s3", f"{target.account_id} bucket {name}")
     s3 = clients(HOME_REGION)
     location = read(lambda: s3.get_bucket_location(Bucket=name), absent={"NoSuchBucket"})
@@ -117,7 +127,10 @@ def _bucket(target: AwsTarget, clients: _Clients, name: str) -> list[Record]:
         "logging": _logging(logging),
     }
     subject = f"arn:{target.partition}:s3:::{name}"
-    return [*read.gaps, Observation(BUCKET, subject, data)]
+    neutral = object_storage(subject, data, account_block)
+    # What could not be read is unknown in the neutral item too.
+    gaps = [*read.gaps, *(Gap(OBJECT_STORAGE, gap.error) for gap in read.gaps)]
+    return [*gaps, Observation(BUCKET, subject, data), neutral.observation()]
 
 
 def _region(location: dict[str, Any] | None) -> str | None:
@@ -170,4 +183,6 @@ def _logging(answer: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"enabled": target_bucket is not None, "target_bucket": target_bucket}
 
 
-SERVICE = AwsService(name="s3", kinds=(BUCKET, ACCOUNT_BLOCK), regional=False, collect=collect)
+SERVICE = AwsService(
+    name="s3", kinds=(BUCKET, ACCOUNT_BLOCK, OBJECT_STORAGE), regional=False, collect=collect
+)

@@ -15,10 +15,12 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from hipaa_cac.collectors.aws.neutral import network_rules
 from hipaa_cac.collectors.aws.services import AwsService
 from hipaa_cac.collectors.aws.services._records import Gaps, section
 from hipaa_cac.collectors.aws.target import AwsTarget
 from hipaa_cac.collectors.base import Observation, Record
+from hipaa_cac.collectors.normalized import NETWORK_RULE
 
 VPC = "aws.ec2.vpc"
 SECURITY_GROUP = "aws.ec2.security_group"
@@ -71,18 +73,17 @@ def _groups(target: AwsTarget, ec2: Any, region: str, where: str) -> Iterator[Re
             subject = group.get("SecurityGroupArn") or target.arn(
                 "ec2", region, f"security-group/{group_id}"
             )
-            yield Observation(
-                SECURITY_GROUP,
-                subject,
-                {
-                    "group_id": group_id,
-                    "name": group.get("GroupName"),
-                    "region": region,
-                    "vpc_id": group.get("VpcId"),
-                    "open_ingress": _open_ingress(group.get("IpPermissions", [])),
-                    "attached": None if attached is None else attached[group_id],
-                },
-            )
+            data = {
+                "group_id": group_id,
+                "name": group.get("GroupName"),
+                "region": region,
+                "vpc_id": group.get("VpcId"),
+                "open_ingress": _open_ingress(group.get("IpPermissions", [])),
+                "attached": None if attached is None else attached[group_id],
+            }
+            yield Observation(SECURITY_GROUP, subject, data)
+            for rule in network_rules(subject, target.account_id, data):
+                yield rule.observation()
 
 
 def _attachments(ec2: Any) -> Counter[str]:
@@ -116,7 +117,7 @@ def _open_ingress(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 SERVICE = AwsService(
     name="vpc",
-    kinds=(VPC, SECURITY_GROUP),
+    kinds=(VPC, SECURITY_GROUP, NETWORK_RULE),
     regional=True,
     collect=collect,
 )
