@@ -85,14 +85,14 @@ def test_policy_naming_an_unknown_control(cli, owned_repo):
 
 
 def test_rego_syntax_error(cli, owned_repo):
-    file = owned_repo / "policies" / "technical" / "encryption.rego"
+    file = owned_repo / "policies" / "technical" / "cloud.rego"
     lines = file.read_text().splitlines()
     lines.append("broken contains x if { x := input.a + }")
     file.write_text("\n".join(lines) + "\n")
     assert_input_error(
         evaluate(cli, owned_repo),
         owned_repo,
-        f"policies/technical/encryption.rego:{len(lines)}:",
+        f"policies/technical/cloud.rego:{len(lines)}:",
         "Rego compile error",
     )
 

@@ -171,6 +171,75 @@ CHECKS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"hipaa-164-312-a-1"}),
         frozenset({"aws.s3.bucket"}),
     ),
+    # GCP and Azure: what has no provider-neutral shape.
+    "data.hipaa.technical.azure.activity_log_exported": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"azure.monitor.activity_log"}),
+    ),
+    "data.hipaa.technical.azure.defender_plans_enabled": (
+        frozenset({"hipaa-164-308-a-1-ii-d", "hipaa-164-308-a-6-ii"}),
+        frozenset({"azure.subscription", "azure.defender.plan"}),
+    ),
+    "data.hipaa.technical.azure.key_rotation": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"azure.keyvault.key"}),
+    ),
+    "data.hipaa.technical.azure.key_vault_recoverable": (
+        frozenset({"hipaa-164-312-c-1"}),
+        frozenset({"azure.keyvault.vault"}),
+    ),
+    "data.hipaa.technical.azure.sql_server_auditing": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"azure.sql.server"}),
+    ),
+    "data.hipaa.technical.azure.sql_tls_minimum": (
+        frozenset({"hipaa-164-312-e-2-ii"}),
+        frozenset({"azure.sql.server"}),
+    ),
+    "data.hipaa.technical.azure.storage_blob_public_access_disabled": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"azure.storage.account"}),
+    ),
+    "data.hipaa.technical.azure.storage_https_only": (
+        frozenset({"hipaa-164-312-e-1"}),
+        frozenset({"azure.storage.account"}),
+    ),
+    "data.hipaa.technical.azure.storage_tls_minimum": (
+        frozenset({"hipaa-164-312-e-2-ii"}),
+        frozenset({"azure.storage.account"}),
+    ),
+    "data.hipaa.technical.gcp.data_access_audit_logs": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"gcp.logging.audit_config"}),
+    ),
+    "data.hipaa.technical.gcp.iam_member_domains_restricted": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"gcp.orgpolicy.policy"}),
+    ),
+    "data.hipaa.technical.gcp.kms_key_rotation": (
+        frozenset({"hipaa-164-312-a-2-iv"}),
+        frozenset({"gcp.kms.key"}),
+    ),
+    "data.hipaa.technical.gcp.logs_retained": (
+        frozenset({"hipaa-164-312-b"}),
+        frozenset({"gcp.project", "gcp.logging.sink", "gcp.logging.bucket"}),
+    ),
+    "data.hipaa.technical.gcp.service_account_keys_rotated": (
+        frozenset({"hipaa-164-308-a-5-ii-d"}),
+        frozenset({"gcp.iam.service_account"}),
+    ),
+    "data.hipaa.technical.gcp.sql_backups_enabled": (
+        frozenset({"hipaa-164-308-a-7-ii-a"}),
+        frozenset({"gcp.sql.instance"}),
+    ),
+    "data.hipaa.technical.gcp.storage_public_access_prevention": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"gcp.orgpolicy.policy"}),
+    ),
+    "data.hipaa.technical.gcp.uniform_bucket_level_access": (
+        frozenset({"hipaa-164-312-a-1"}),
+        frozenset({"gcp.storage.bucket"}),
+    ),
     # Cross-cloud: the provider-neutral kinds every cloud collector writes.
     "data.hipaa.technical.cloud.object_storage_private": (
         frozenset({"hipaa-164-312-a-1"}),
@@ -556,28 +625,28 @@ EXTRA_ATTESTATIONS = {
 
 # Controls changed since the first catalog release, at their current version.
 REVISED = {
-    "hipaa-164-308-a-1-ii-d": "1.1.0",
+    "hipaa-164-308-a-1-ii-d": "1.2.0",
     "hipaa-164-308-a-3-ii-c": "1.2.0",
     "hipaa-164-308-a-4-ii-b": "1.1.0",
     "hipaa-164-308-a-4-ii-c": "1.2.0",
     "hipaa-164-308-a-5-i": "1.1.0",
     "hipaa-164-308-a-5-ii-b": "1.1.0",
-    "hipaa-164-308-a-5-ii-d": "1.2.0",
-    "hipaa-164-308-a-6-ii": "1.1.0",
-    "hipaa-164-308-a-7-ii-a": "1.1.0",
+    "hipaa-164-308-a-5-ii-d": "1.3.0",
+    "hipaa-164-308-a-6-ii": "1.2.0",
+    "hipaa-164-308-a-7-ii-a": "1.2.0",
     "hipaa-164-308-b-1": "1.1.0",
-    "hipaa-164-312-a-1": "1.2.0",
+    "hipaa-164-312-a-1": "1.3.0",
     "hipaa-164-312-a-2-ii": "1.1.0",
-    "hipaa-164-312-a-2-iv": "1.2.0",
-    "hipaa-164-312-b": "1.3.0",
-    "hipaa-164-312-c-1": "1.2.0",
+    "hipaa-164-312-a-2-iv": "1.3.0",
+    "hipaa-164-312-b": "1.4.0",
+    "hipaa-164-312-c-1": "1.3.0",
     "hipaa-164-314-a-1": "1.1.0",
     "hipaa-164-502-e": "1.1.0",
     "hipaa-164-504-e": "1.1.0",
     "hipaa-164-312-c-2": "1.1.0",
     "hipaa-164-312-d": "1.3.0",
-    "hipaa-164-312-e-1": "1.2.0",
-    "hipaa-164-312-e-2-ii": "1.1.0",
+    "hipaa-164-312-e-1": "1.3.0",
+    "hipaa-164-312-e-2-ii": "1.2.0",
     "hipaa-164-502-b": "1.1.0",
     "hipaa-164-514": "1.1.0",
 }

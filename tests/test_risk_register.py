@@ -277,6 +277,9 @@ def test_a_bad_register_is_exit_2_at_its_line(cli, repo, old, new, line, message
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: risk/register.yaml:{line}: ")
     assert message in result.stderr
+    # `validate` checks the register too, with the same message.
+    validated = cli("validate", "--repo", repo)
+    assert validated.exit_code == 2 and validated.stderr == result.stderr
 
 
 @pytest.mark.parametrize(

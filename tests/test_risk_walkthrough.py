@@ -222,7 +222,8 @@ def test_architecture_change_to_risk_update_to_recorded_analysis(
     records = [
         cli("ledger", "log", "--repo", repo, "--run", f"run-{n:06d}").output for n in (2, 4, 6, 8)
     ]
-    assert [n["run_id"] for n in received] == runs, (first.output, records)
+    outputs = (first.output, baseline.output, changed.output, resolved.output)
+    assert [n["run_id"] for n in received] == runs, (outputs, records)
     deliveries = cli("ledger", "log", "--repo", repo, "--run", "run-000006")
     assert "notification" in deliveries.output and f"for {runs[2]}" in deliveries.output
     assert [n["risk_update"] is not None for n in received] == [False, False, True, False]

@@ -34,6 +34,7 @@ def test_an_undeliverable_notice_is_recorded_and_fails_the_run(cli, tmp_path: Pa
     log = cli("ledger", "log", "--repo", repo, "--run", "run-000002")
     assert "notification" in log.output and "for run-000001" in log.output
     assert "0/1 delivered" in log.output
+    assert "NOT delivered: " in log.output and "connection refused" in log.output
     # The evaluation run is intact and first; the record of the notice follows it.
     assert cli("ledger", "verify", "--repo", repo).exit_code == 0
     assert cli("ledger", "log", "--repo", repo).output.startswith("run-000001")

@@ -47,6 +47,10 @@ def log(repo: Path, run_id: str | None) -> None:
             for entry in book.entries(run_id=run_id):
                 what, state = _summary(entry.type, entry.payload)
                 click.echo(f"{entry.seq:>7} {entry.type:<15} {what:<26} {state:<22} {entry.hash}")
+                if entry.type == NOTIFICATION:
+                    for d in entry.payload["deliveries"]:
+                        state = "delivered" if d["ok"] else f"NOT delivered: {d['error']}"
+                        click.echo(f"{'':>24}{d['target']}: {state}")
                 if entry.type == RISK_UPDATE:
                     for change in entry.payload["changes"]:
                         click.echo(f"{'':>24}{InventoryChange.from_dict(change).describe()}")

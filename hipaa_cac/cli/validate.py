@@ -16,6 +16,7 @@ from hipaa_cac.evidence import EvidenceStore
 from hipaa_cac.inputs import load_inputs
 from hipaa_cac.ledger import ledger_exists, open_ledger
 from hipaa_cac.ledger.record import CONTROL_STATUS
+from hipaa_cac.risk.register import DEFAULT_PATH, load_register
 from hipaa_cac.validation import unbumped_versions
 from hipaa_cac.waivers import load_waivers
 
@@ -24,10 +25,13 @@ from hipaa_cac.waivers import load_waivers
 @repo_option
 def validate(repo: Path) -> None:
     """Check config, controls (schema), policies (compile, METADATA), their
-    cross-references, evidence sources and files, attestations, waivers, and
-    that no recorded control changed without a version bump."""
+    cross-references, evidence sources and files, attestations, waivers, the
+    risk register, and that no recorded control changed without a version bump."""
     inputs = load_inputs(repo)
     waivers = load_waivers(inputs.config, inputs.catalog)
+    register = repo / DEFAULT_PATH
+    shown = DEFAULT_PATH.as_posix()
+    risks = len(load_register(register, inputs.catalog, shown).risks) if register.is_file() else 0
     EmbeddedEngine().load(inputs.library)
     sources = ready_sources(inputs.config)
     attestations = 0
@@ -57,6 +61,6 @@ def validate(repo: Path) -> None:
     click.echo(
         f"ok: {len(inputs.catalog)} controls, {len(inputs.library.rules)} rules, "
         f"{len(inputs.library.tests)} policy tests, {len(sources)} sources, "
-        f"{attestations} attestations, {len(waivers)} waivers, "
+        f"{attestations} attestations, {len(waivers)} waivers, {risks} risks, "
         f"{len(collections)} evidence collections"
     )
