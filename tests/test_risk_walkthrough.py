@@ -228,7 +228,8 @@ def test_architecture_change_to_risk_update_to_recorded_analysis(
         for line in text.splitlines()
         if "deliver" in line or "notify" in line
     ]
-    assert [n["run_id"] for n in received] == runs, said
+    assert not [line for line in said if "NOT delivered" in line], said
+    assert [n["run_id"] for n in received] == runs, [len(said), len(received)]
     deliveries = cli("ledger", "log", "--repo", repo, "--run", "run-000006")
     assert "notification" in deliveries.output and f"for {runs[2]}" in deliveries.output
     assert [n["risk_update"] is not None for n in received] == [False, False, True, False]
