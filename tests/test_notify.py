@@ -290,3 +290,29 @@ def test_regression_is_passing_to_not_passing(
 
 def test_passing_statuses_are_the_evaluators() -> None:
     assert {s.value for s in Status if s.passing} == PASSING
+
+
+def test_a_connection_dropped_before_any_answer_is_sent_again(sleeps: Sleeps) -> None:
+    """At least once: the first connection is closed unanswered, the second is answered."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    bodies: list[bytes] = []
+
+    def serve() -> None:
+        for attempt in range(2):
+            connection, _ = listener.accept()
+            with connection:
+                request = connection.recv(65536)
+                bodies.append(request)
+                if attempt == 1:
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    target = WebhookTarget(f"http://127.0.0.1:{port}/hook", None)
+    [delivery] = send_all(make_notice(), [target], env={}, sleep=sleeps)
+    thread.join(timeout=5)
+    listener.close()
+    assert delivery.ok and delivery.status == 200, delivery
+    assert len(bodies) == 2 and all(b.startswith(b"POST /hook ") for b in bodies)
+    assert sleeps == [1.0]

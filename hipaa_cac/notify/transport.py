@@ -10,9 +10,12 @@
 Not collectors/http_client.ApiClient, which is GET-only and retries every 5xx:
 a POST that reached the server may have been acted on (a Slack message
 posted, an issue opened), so retrying it could say everything twice. Here a
-request is retried only when it certainly was not processed: the connection
-was never made, or the server answered 429/503 with a Retry-After this run
-may wait for.
+request is retried when it was not processed: the connection was never made,
+the server answered 429/503 with a Retry-After this run may wait for, or the
+connection dropped before any answer came. That last case might have been
+processed, and is retried anyway: a lost compliance notice is worse than a
+repeated one, and every notice carries its run_id for a receiver to
+de-duplicate. A 5xx answer or a timeout is never retried.
 
 Redirects are not followed (the notice and its headers go only to the
 configured host). Messages name the target by type and host, never a URL path
@@ -204,7 +207,7 @@ class Transport:
                     proxies={"http": "", "https": ""} if _loopback_url(url) else None,
                 )
             except requests.RequestException as exc:
-                if _not_sent(exc) and attempts <= self.retries:
+                if (_not_sent(exc) or _dropped(exc)) and attempts <= self.retries:
                     self._sleep(min(float(2 ** (attempts - 1)), self.max_wait))
                     continue
                 # Only the exception's type: its text holds the URL (and so the secret path).
@@ -246,6 +249,11 @@ def _not_sent(exc: requests.RequestException) -> bool:
     reason = exc.args[0] if exc.args else None
     inner = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
     return isinstance(inner, NewConnectionError | ConnectTimeoutError)
+
+
+def _dropped(exc: requests.RequestException) -> bool:
+    """The connection was made, then closed or reset before any answer (no timeout)."""
+    return isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.Timeout)
 
 
 def _why(exc: requests.RequestException) -> str:
