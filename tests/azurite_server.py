@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 import requests
+from processes import stop_process
 from tls_cert import certificate_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,13 +112,7 @@ class AzuriteServer:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def _free_port() -> int:

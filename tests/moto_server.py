@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import stop_process
 
 MOTO_ACCOUNT = "123456789012"  # moto's default account
 
@@ -85,11 +86,7 @@ class MotoServer:
         }
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from processes import stop_process
 
 SUPERUSER = "postgres"
 # A test value, not a secret; it is in the URLs the fixtures hand out.
@@ -164,13 +165,8 @@ class PostgresServer:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # "fast" shutdown: ends open sessions
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        # SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions.
+        stop_process(self.process, sig=signal.SIGINT, grace=20)
 
 
 @pytest.fixture(scope="session")
