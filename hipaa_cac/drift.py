@@ -49,7 +49,8 @@ class RunSnapshot:
         entries = list(ledger.entries(run_id=run_id))
         runs = [e for e in entries if e.type == RUN]
         if not runs:
-            raise InputError(f"the ledger has no run {run_id!r} (see 'hipaa-cac ledger log')")
+            what = "records notices, not an evaluation" if entries else "is not in the ledger"
+            raise InputError(f"run {run_id!r} {what} (see 'hipaa-cac ledger log')")
         inventories = [e.payload for e in entries if e.type == INVENTORY]
         updates = [e.payload for e in entries if e.type == RISK_UPDATE]
         return cls(

@@ -27,7 +27,6 @@ vanish from CI.
 
 from __future__ import annotations
 
-import datetime
 import shutil
 import socket
 import subprocess
@@ -36,13 +35,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from ldap3 import NONE, Connection, Server
 from ldap3.core.exceptions import LDAPException
 from processes import stop_process
+from tls_cert import write_certificates
 
 SLAPD = Path("/usr/sbin/slapd")
 SLAPADD = Path("/usr/sbin/slapadd")
@@ -122,70 +118,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _write_tls(workdir: Path) -> tuple[Path, Path, Path]:
-    """A CA, and a server certificate for `localhost` only, so that connecting
-    to 127.0.0.1 shows whether the client checks the name."""
-    now = datetime.datetime.now(datetime.UTC)
-
-    def name(cn: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(name("hipaa-cac test CA"))
-        .issuer_name(name("hipaa-cac test CA"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    alt_names = x509.SubjectAlternativeName([x509.DNSName("localhost")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name("localhost"))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(alt_names, critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    ca_file, cert_file, key_file = (
-        workdir / "ca.pem",
-        workdir / "server.pem",
-        workdir / "server.key",
-    )
-    ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return ca_file, cert_file, key_file
-
-
 class SlapdServer:
     """slapd with its seeded directory on two free ports of 127.0.0.1: one for
     ldap:// (StartTLS offered), one for ldaps://."""
@@ -206,7 +138,9 @@ class SlapdServer:
         self.starttls_url = f"ldap://localhost:{self.port}"
         self.ldaps_url = f"ldaps://localhost:{self.tls_port}"
         self.log_path = workdir / "slapd.log"
-        self.ca_file, cert_file, key_file = _write_tls(workdir)
+        # For `localhost` only: connecting to 127.0.0.1 shows whether the client checks the name.
+        tls = write_certificates(workdir, ("localhost",))
+        self.ca_file, cert_file, key_file = tls.ca, tls.cert, tls.key
         config = self._write_config(cert_file, key_file)
         seed = FIXTURES / ("ad-directory.ldif" if flavor == "ad" else "directory.ldif")
         slapd, slapadd = self._programs()

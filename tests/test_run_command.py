@@ -3,6 +3,7 @@ record and fails the run; bad configuration stops before anything is written."""
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -52,3 +53,27 @@ def test_watch_cannot_be_pinned_to_one_time(cli, tmp_path: Path) -> None:
     repo = _repo(tmp_path, "  []\n")
     result = cli("run", "--repo", repo, "--watch", "--at", AT)
     assert result.exit_code == 2 and "--at pins one run" in result.output
+
+
+def test_status_since_before_any_run_and_diff_of_a_notice_record(cli, tmp_path: Path) -> None:
+    repo = _repo(tmp_path, f'  - {{type: webhook, url: "http://127.0.0.1:{_closed_port()}/h"}}\n')
+    cli("run", "--repo", repo, "--at", AT)
+    since = cli("status", "--repo", repo, "--since", "2026-01-01")
+    assert "since 2026-01-01: no run was recorded as of then" in since.output
+    assert "hipaa-164-312-b" in since.output  # every control listed, as new
+    diff = cli("diff", "--repo", repo, "run-000002")
+    assert diff.exit_code == 2
+    assert "run 'run-000002' records notices, not an evaluation" in diff.output
+
+
+def test_an_unpinned_run_judges_what_it_just_collected(cli, tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "  []\n")
+    result = cli("run", "--repo", repo)
+    assert result.exit_code == 1  # an empty repository cannot pass, and says so
+    [collection] = (repo / "evidence" / "runs").glob("*.json")
+    finished = json.loads(collection.read_text())["finished_at"]
+    as_of = json.loads(cli("diff", "--repo", repo, "--format", "json").output)["after"]
+    assert as_of == "run-000001"
+    run_entry = cli("ledger", "log", "--repo", repo).output
+    evaluated = run_entry.split("as of ")[1].split()[0]
+    assert finished <= evaluated  # the evaluation is not older than its evidence

@@ -38,8 +38,17 @@ class TlsFiles:
 
 @cache
 def certificate_files() -> TlsFiles:
+    """The process-wide pair for 127.0.0.1 and localhost."""
     directory = Path(tempfile.mkdtemp(prefix="hipaa-cac-tls-"))
     atexit.register(shutil.rmtree, directory, True)
+    return write_certificates(directory, ("127.0.0.1", "localhost"))
+
+
+def write_certificates(directory: Path, names: tuple[str, ...]) -> TlsFiles:
+    """A new CA and a server certificate for exactly `names` (IP addresses or
+    DNS names; the first is also the common name), written into `directory`.
+    slapd's tests use `("localhost",)` alone, so that connecting to 127.0.0.1
+    shows whether a client checks the name."""
     now = datetime.now(UTC) - timedelta(minutes=5)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hipaa-cac test CA")])
@@ -51,14 +60,13 @@ def certificate_files() -> TlsFiles:
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    names = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
     cert = (
         _builder(name, ca_name, key.public_key(), now)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_usage(cert_sign=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.SubjectAlternativeName([_general(n) for n in names]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
@@ -76,6 +84,13 @@ def certificate_files() -> TlsFiles:
         )
     )
     return files
+
+
+def _general(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
 
 
 def _builder(

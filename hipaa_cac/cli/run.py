@@ -13,7 +13,7 @@ import click
 from hipaa_cac.cli.diff import text
 from hipaa_cac.cli.options import repo_option
 from hipaa_cac.continuous.cycle import CycleResult, run_cycle
-from hipaa_cac.durations import parse_duration, parse_timestamp, utc_now
+from hipaa_cac.durations import parse_duration, parse_timestamp
 from hipaa_cac.engines import ENGINES
 from hipaa_cac.errors import InputError
 
@@ -50,7 +50,7 @@ def run(
     while True:
         result = run_cycle(
             repo,
-            pinned or utc_now(),
+            pinned,
             force=force,
             interval=every if watch else timedelta(0),
             engine=engine,

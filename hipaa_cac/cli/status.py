@@ -44,12 +44,14 @@ def status(repo: Path, since: str | None) -> None:
             then = [e.run_id for e in ledger.entries(types=[RUN]) if e.payload["as_of"] <= cutoff]
             earlier = RunSnapshot.read(ledger, then[-1]) if then else None
     click.echo(f"{latest.run_id} recorded {latest.recorded_at}, as of {latest.as_of}")
-    if since is not None:
+    if since is not None and earlier is None:
+        click.echo(f"since {since}: no run was recorded as of then; everything below is new")
+    elif since is not None:
         click.echo(f"since {since}: " + text(compare_runs(earlier, latest)), nl=False)
     failing = 0
     for control, p in sorted(latest.statuses.items()):
         failing += p["status"] not in PASSING
-        if since is None:
+        if since is None or earlier is None:
             click.echo(f"{p['status']:<22} {control:<26} {p['citation']}")
     click.echo(f"{len(latest.statuses)} controls, {failing} not passing")
     sys.exit(1 if failing else 0)

@@ -12,6 +12,7 @@ on record rather than only in a CI log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,7 @@ from hipaa_cac.config import RepoConfig
 from hipaa_cac.continuous.due import due_sources
 from hipaa_cac.controls import Catalog
 from hipaa_cac.drift import Drift, RunSnapshot, compare_runs, evaluation_runs
-from hipaa_cac.durations import format_timestamp
+from hipaa_cac.durations import format_timestamp, utc_now
 from hipaa_cac.engines import make_engine
 from hipaa_cac.evaluator import Evaluation, evaluate
 from hipaa_cac.evaluator.scope import scope_of
@@ -58,7 +59,7 @@ class CycleResult:
 
 def run_cycle(
     repo: Path,
-    now: datetime,
+    at: datetime | None,
     *,
     force: bool = False,
     interval: timedelta = timedelta(0),
@@ -69,7 +70,14 @@ def run_cycle(
     config = inputs.config
     waivers = load_waivers(config, inputs.catalog)
     store = EvidenceStore(config.evidence, display_root=repo)
-    collected = _collect(repo, config, store, inputs.catalog, now, force, interval)
+
+    # `at` pins every time (reproducible runs); otherwise the clock is read as
+    # collection starts and ends, and evaluation judges what was just collected.
+    def clock() -> datetime:
+        return at or utc_now()
+
+    collected = _collect(repo, config, store, inputs.catalog, clock, force, interval)
+    now = clock()
     rego = make_engine(engine or config.engine, opa_url or config.opa_url)
     rego.load(inputs.library)
     evidence = store.current()
@@ -95,7 +103,7 @@ def _collect(
     config: RepoConfig,
     store: EvidenceStore,
     catalog: Catalog,
-    now: datetime,
+    clock: Callable[[], datetime],
     force: bool,
     interval: timedelta,
 ) -> tuple[Collected, ...]:
@@ -103,11 +111,12 @@ def _collect(
         return ()
     fingerprint = fingerprinter(repo_salt(repo))
     done = []
+    now = clock()
     due = due_sources(ready_sources(config), store.current(), catalog, now, force, interval)
     for entry in due:
-        context = CollectContext(root=repo, now=now, fingerprint=fingerprint)
+        context = CollectContext(root=repo, now=clock(), fingerprint=fingerprint)
         run = run_source(
-            entry.source.source, entry.source.collector, context, lambda: format_timestamp(now)
+            entry.source.source, entry.source.collector, context, lambda: format_timestamp(clock())
         )
         write_collection(config.evidence, run)
         bad = {k: f"{s.status}: {s.error}" for k, s in run.kinds.items() if s.status != "complete"}
